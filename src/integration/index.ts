@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+
+import type { StarlightPlugin } from '@astrojs/starlight/types';
+import mermaid from 'astro-mermaid';
+
+import { resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
+import { throwPluginError } from './error.ts';
+import { formatProblem, formatProblems } from './problems.ts';
+import { filterByState, loadProject } from './project.ts';
+import { buildSidebarGroup } from './rendering/sidebar.ts';
+import { getSpecSlug } from './rendering/urls.ts';
+import { setSharedState } from './store.ts';
+
+export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
+export { prdSpecsLoader } from './loader.ts';
+
+/**
+ * Starlight plugin that publishes the PRDs of `prds/` and their technical specifications.
+ * Pair it with `prdSpecsLoader()` in `src/content.config.ts`.
+ */
+export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlugin {
+	const config = validateConfig(userConfig);
+	return {
+		name: 'astro-prd-specs',
+		hooks: {
+			'config:setup': async ({ astroConfig, command, config: starlightConfig, logger, updateConfig, addIntegration }) => {
+				if (command === 'preview') return;
+				const root = fileURLToPath(astroConfig.root);
+				const strict = resolveStrict(config);
+				const report = await loadProject(root, config);
+
+				if (report.problems.length > 0) {
+					const count = report.problems.length;
+					throwPluginError(
+						`${count} problem${count > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
+						'Fix each file as described above, then build again.',
+					);
+				}
+				for (const warning of report.warnings) logger.warn(formatProblem(warning));
+
+				const missing = filterByState(report, 'missing');
+				const stale = filterByState(report, 'stale');
+				const notFresh = [
+					...missing.map(({ prd }) => `- ${prd.file}: no spec in \`${config.specsDir}/${prd.id}.md\`.`),
+					...stale.map(({ prd, spec, staleBecause }) =>
+						`- ${prd.file}: \`${spec!.file}\` is stale (the ${staleBecause === 'template' ? 'prompt template' : 'PRD'} changed since it was generated).`,
+					),
+				];
+				if (strict && notFresh.length > 0) {
+					throwPluginError(
+						`Strict mode: ${notFresh.length} PRD${notFresh.length > 1 ? 's have' : ' has'} no fresh spec:\n${notFresh.join('\n')}`,
+						'Generate the specs (run the build with `OPENAI_API_KEY` set) and commit them, or turn strict mode off (`strict: false`, `PRD_SPECS_STRICT=0`).',
+					);
+				}
+				for (const { prd } of missing) {
+					logger.warn(`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Set \`OPENAI_API_KEY\` to generate it.`);
+				}
+				for (const { prd, spec } of stale) {
+					logger.warn(`${prd.file} changed since \`${spec!.file}\` was generated: the spec is published with a stale warning.`);
+				}
+				logger.info(
+					`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}: ${report.prds.length - missing.length - stale.length} fresh, ${stale.length} stale, ${missing.length} missing.`,
+				);
+
+				setSharedState(root, { config, report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl });
+
+				if (config.sidebar !== false) {
+					const group = buildSidebarGroup(report, config.sidebar, config.overview);
+					const existing = starlightConfig.sidebar ?? [];
+					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
+				}
+				if (config.mermaid && !astroConfig.integrations.some((integration) => integration.name === 'astro-mermaid')) {
+					// Diagrams come from PRDs and model output: mermaid's strict security level keeps
+					// HTML labels and click handlers in them from running scripts.
+					addIntegration(mermaid({ theme: 'default', autoTheme: true, enableLog: false, mermaidConfig: { securityLevel: 'strict' } }));
+				}
+			},
+		},
+	};
+}

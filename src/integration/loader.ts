@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { docsLoader } from '@astrojs/starlight/loaders';
+import type { Loader, LoaderContext } from 'astro/loaders';
+
+import { throwPluginError } from './error.ts';
+import { formatProblems } from './problems.ts';
+import { loadProject } from './project.ts';
+import { buildEntries, type DocsEntry } from './rendering/entries.ts';
+import { getSharedState, type SharedState } from './store.ts';
+
+type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
+
+const META_IDS_KEY = 'prd-specs:entry-ids';
+const RELOAD_DELAY_MS = 150;
+
+/**
+ * Starlight's docs loader plus the PRD and spec pages. Use it in `src/content.config.ts` in
+ * place of `docsLoader()`, with the `prdSpecs()` plugin in Starlight's `plugins`.
+ */
+export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
+	const docs = docsLoader(options);
+	return {
+		name: 'prd-specs-loader',
+		load: async (context) => {
+			const root = fileURLToPath(context.config.root);
+			// Our entries from the last sync: the glob loader deletes every entry it did not load
+			// itself, so keep them to reuse their rendered HTML when nothing changed.
+			const previous = takePreviousEntries(context);
+			await docs.load(context);
+
+			const state = getSharedState(root);
+			if (!state) {
+				throwPluginError(
+					'`prdSpecsLoader()` is used in `src/content.config.ts`, but the `prdSpecs()` plugin is not configured.',
+					'Add `plugins: [prdSpecs()]` to the `starlight()` options in `astro.config.mjs`.',
+				);
+			}
+			const report = state.report ?? (await loadProject(root, state.config));
+			await syncEntries(context, buildEntries(report, getEntryOptions(context, state)), previous);
+
+			if (context.watcher) watchSources(context, root, state);
+		},
+	};
+}
+
+function getEntryOptions(context: LoaderContext, state: SharedState) {
+	return {
+		base: context.config.base,
+		editLinkBaseUrl: state.editLinkBaseUrl,
+		overview: state.config.overview,
+		specsDir: state.config.specsDir,
+	};
+}
+
+type StoredEntry = NonNullable<ReturnType<LoaderContext['store']['get']>>;
+
+function takePreviousEntries(context: LoaderContext): Map<string, StoredEntry> {
+	const ids: string[] = JSON.parse(context.meta.get(META_IDS_KEY) ?? '[]');
+	const previous = new Map<string, StoredEntry>();
+	for (const id of ids) {
+		const entry = context.store.get(id);
+		if (entry) previous.set(id, entry);
+	}
+	return previous;
+}
+
+/** Stores the entries, rendering only those whose content changed; removes ours that are gone. */
+async function syncEntries(context: LoaderContext, entries: DocsEntry[], previous: Map<string, StoredEntry>): Promise<void> {
+	const { store, config } = context;
+	const docsDir = new URL('content/docs/', config.srcDir);
+	const rootPath = fileURLToPath(config.root);
+	const ids = new Set<string>();
+	for (const entry of entries) {
+		ids.add(entry.id);
+		assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
+		const data = await context.parseData({ id: entry.id, data: entry.data });
+		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(data) });
+		const old = previous.get(entry.id) ?? store.get(entry.id);
+		if (old?.digest === digest && old.rendered) {
+			store.set(old);
+			continue;
+		}
+		// A path inside the docs collection makes Starlight's path-gated markdown plugins
+		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
+		const fileURL = new URL(`${entry.id}.md`, docsDir);
+		const rendered = await context.renderMarkdown(entry.body, { fileURL });
+		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
+		store.set({ id: entry.id, data, body: entry.body, rendered, digest, filePath });
+	}
+	for (const [id, entry] of previous) {
+		// Pages of PRDs that were removed; keep an entry that a real file has taken over since.
+		if (!ids.has(id) && store.get(id)?.digest === entry.digest) store.delete(id);
+	}
+	context.meta.set(META_IDS_KEY, JSON.stringify([...ids]));
+}
+
+/** Fails when a real file in the docs collection already publishes the page we would add. */
+function assertNoHandWrittenPage(filePath: string | undefined, rootPath: string, entry: DocsEntry): void {
+	if (!filePath || !existsSync(join(rootPath, filePath))) return;
+	throwPluginError(
+		`\`${filePath}\` and ${entry.sourceFile ? `\`${entry.sourceFile}\`` : 'the PRD overview'} both publish the page \`/${entry.id}/\`.`,
+		entry.sourceFile
+			? 'Rename or move the hand-written page: PRD and spec pages live under `prds/` and `specs/`.'
+			: 'Rename the hand-written page, or set the `overview.slug` option of `prdSpecs()` to another path (or `false`).',
+	);
+}
+
+/** In `astro dev`: re-scan when a PRD, a spec or the template changes, and update the pages. */
+function watchSources(context: LoaderContext, root: string, state: SharedState): void {
+	const watcher = context.watcher!;
+	const dirs = [state.config.prdsDir, state.config.specsDir].map((dir) => join(root, dir));
+	const template = state.config.template ? join(root, state.config.template) : undefined;
+	watcher.add(template ? [...dirs, template] : dirs);
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const onChange = (path: string) => {
+		if (!dirs.some((dir) => path.startsWith(dir)) && path !== template) return;
+		clearTimeout(timer);
+		timer = setTimeout(async () => {
+			const report = await loadProject(root, state.config);
+			if (report.problems.length > 0) {
+				context.logger.error(`PRD problems:\n${formatProblems(report.problems)}`);
+			}
+			state.report = report;
+			const previous = takePreviousEntries(context);
+			await syncEntries(context, buildEntries(report, getEntryOptions(context, state)), previous);
+			context.logger.info(`Updated PRD and spec pages after a change to ${relative(root, path)}.`);
+		}, RELOAD_DELAY_MS);
+	};
+	for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, onChange);
+}

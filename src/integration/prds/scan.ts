@@ -1,0 +1,253 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+
+import type { Problem } from '../problems.ts';
+import { parseFrontmatter } from './frontmatter.ts';
+import { PRD_FIELDS, PRD_ID_PATTERN, PrdFrontmatterSchema, type PrdFrontmatter } from './schema.ts';
+
+export const PRD_EXTENSIONS = ['.md', '.markdown'];
+
+/** A PRD whose file and frontmatter are valid. */
+export interface Prd {
+	/** File name without extension; the page is `/prds/<id>/`. */
+	id: string;
+	/** Path relative to the project root, with `/` separators. */
+	file: string;
+	frontmatter: PrdFrontmatter;
+	/** The markdown after the frontmatter, with `\n` line endings. */
+	body: string;
+}
+
+export interface PrdScan {
+	prds: Prd[];
+	problems: Problem[];
+	/** Entries of the folder that are not PRDs and were skipped on purpose (`_draft.md`, `README.md`). */
+	skipped: string[];
+	/** Id of every PRD file found, valid or not. */
+	fileIds: Set<string>;
+}
+
+/** Files in the PRD folder that are documentation for authors, not PRDs. */
+function isSkippedName(name: string): boolean {
+	return name.startsWith('_') || name.startsWith('.') || /^readme\.(md|markdown)$/i.test(name);
+}
+
+/**
+ * Lists `<prdsDir>/*.md`, parses and validates each PRD, and checks the links between them.
+ * Never throws for bad input: every problem is returned, naming the file and field.
+ */
+export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> {
+	const dirPath = join(root, prdsDir);
+	const problems: Problem[] = [];
+	const skipped: string[] = [];
+	let names: import('node:fs').Dirent[];
+	try {
+		names = await readdir(dirPath, { withFileTypes: true });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return { prds: [], problems: [], skipped, fileIds: new Set() };
+		}
+		problems.push({
+			file: prdsDir,
+			message: `the PRD folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+			hint: 'Check that it is a readable folder, or set `prdsDir` to the folder that holds your PRDs.',
+		});
+		return { prds: [], problems, skipped, fileIds: new Set() };
+	}
+
+	const byId = new Map<string, Prd>();
+	const fileIds = new Set<string>();
+	for (const entry of names.sort((a, b) => a.name.localeCompare(b.name))) {
+		const file = `${prdsDir}/${entry.name}`;
+		const extension = extname(entry.name).toLowerCase();
+		if (isSkippedName(entry.name)) {
+			skipped.push(file);
+			continue;
+		}
+		if (!PRD_EXTENSIONS.includes(extension)) {
+			if (entry.isDirectory()) {
+				problems.push({
+					file,
+					message: 'is a folder; PRDs are single markdown files directly in the PRD folder.',
+					hint: `Move its PRDs up to \`${prdsDir}/<id>.md\`, or rename it to start with \`_\` to keep it out of the site.`,
+				});
+			} else {
+				skipped.push(file);
+			}
+			continue;
+		}
+		const id = entry.name.slice(0, -extension.length);
+		fileIds.add(id);
+		const prd = await readPrd(join(dirPath, entry.name), file, id, entry, problems);
+		if (!prd) continue;
+		const existing = byId.get(id);
+		if (existing) {
+			problems.push({
+				file,
+				message: `has the same id "${id}" as ${existing.file}.`,
+				hint: 'Each PRD needs its own file name: rename or remove one of them.',
+			});
+			continue;
+		}
+		byId.set(id, prd);
+	}
+
+	for (const prd of byId.values()) {
+		prd.frontmatter.related.forEach((relatedId, index) => {
+			if (relatedId === prd.id) {
+				problems.push({
+					file: prd.file,
+					field: `related[${index}]`,
+					message: 'a PRD cannot be related to itself.',
+					hint: `Remove "${relatedId}" from \`related\`.`,
+				});
+			} else if (!byId.has(relatedId)) {
+				problems.push({
+					file: prd.file,
+					field: `related[${index}]`,
+					message: `"${relatedId}" is not the id of any PRD.`,
+					hint: `Use the file name without extension of a PRD in \`${prdsDir}/\`${suggest(relatedId, [...byId.keys()])}.`,
+				});
+			}
+		});
+	}
+
+	return { prds: [...byId.values()], problems, skipped, fileIds };
+}
+
+async function readPrd(
+	path: string,
+	file: string,
+	id: string,
+	entry: import('node:fs').Dirent,
+	problems: Problem[],
+): Promise<Prd | undefined> {
+	if (entry.isDirectory()) {
+		problems.push({
+			file,
+			message: 'is a folder, not a PRD file.',
+			hint: 'Rename the folder so that it does not end in `.md`, or move it out of the PRD folder.',
+		});
+		return undefined;
+	}
+	if (!PRD_ID_PATTERN.test(id)) {
+		problems.push({
+			file,
+			message: `"${id}" cannot be a PRD id: ids are used in URLs.`,
+			hint: 'Rename the file using lowercase letters, digits and dashes only, e.g. `checkout-flow.md`.',
+		});
+		return undefined;
+	}
+	let bytes: Buffer;
+	try {
+		bytes = await readFile(path);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? 'error';
+		problems.push({
+			file,
+			message: `cannot be read (${code}).`,
+			hint: code === 'ELOOP' || code === 'ENOENT' ? 'Fix or remove the broken symbolic link.' : 'Check the file permissions.',
+		});
+		return undefined;
+	}
+	let source: string;
+	try {
+		source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		problems.push({
+			file,
+			message: 'is not valid UTF-8 text.',
+			hint: 'Save the file as UTF-8 markdown.',
+		});
+		return undefined;
+	}
+	if (source.includes('\u0000')) {
+		problems.push({ file, message: 'contains binary data (NUL bytes).', hint: 'PRDs must be markdown text files.' });
+		return undefined;
+	}
+
+	const parsed = parseFrontmatter(source);
+	if (!parsed.ok) {
+		problems.push({ file, field: 'frontmatter', message: parsed.message, hint: parsed.hint });
+		return undefined;
+	}
+	const result = PrdFrontmatterSchema.safeParse(parsed.data);
+	let valid = true;
+	if (!result.success) {
+		valid = false;
+		for (const issue of result.error.issues) {
+			if (issue.code === 'unrecognized_keys') {
+				for (const key of issue.keys) {
+					problems.push({
+						file,
+						field: key,
+						message: 'is not a PRD field.',
+						hint: `Allowed fields: ${PRD_FIELDS.join(', ')}${suggest(key, PRD_FIELDS)}.`,
+					});
+				}
+				continue;
+			}
+			const field = formatPath(issue.path) || 'frontmatter';
+			problems.push({ file, field, message: describeIssue(issue, field, parsed.data), hint: hintFor(field) });
+		}
+	}
+	const body = parsed.body.trim();
+	if (body === '') {
+		valid = false;
+		problems.push({
+			file,
+			field: 'body',
+			message: 'the PRD has no content after its frontmatter.',
+			hint: 'Write the requirements below the closing `---` line.',
+		});
+	}
+	if (!valid || !result.success) return undefined;
+	return { id, file, frontmatter: result.data, body };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+	return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index > 0 ? '.' : ''}${String(part)}`)).join('');
+}
+
+function describeIssue(issue: { code: string; message: string; path: readonly PropertyKey[] }, field: string, data: unknown): string {
+	const value = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], data);
+	if (issue.code === 'invalid_type' && value === undefined) return `\`${field}\` is required.`;
+	return issue.message;
+}
+
+function hintFor(field: string): string {
+	const name = field.replace(/\[.*$/, '');
+	switch (name) {
+		case 'title':
+			return 'Add a line such as `title: Checkout redesign` to the frontmatter.';
+		case 'constraints':
+			return 'Write the constraints as text or as a YAML list of text items.';
+		case 'status':
+			return 'Use one of the listed statuses, or remove the field (it defaults to `draft`).';
+		case 'tags':
+		case 'related':
+			return `Write \`${name}\` as a YAML list, e.g. \`${name}: [one, two]\`.`;
+		default:
+			return `Fix the value of \`${name}\`, or remove the field.`;
+	}
+}
+
+/** `, e.g. "checkout"` when a known value is one or two edits away from `value`. */
+function suggest(value: string, known: readonly string[]): string {
+	const close = known.find((candidate) => editDistance(candidate, value) <= 2);
+	return close ? ` (did you mean "${close}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+	const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+	for (let i = 1; i <= a.length; i++) {
+		let previous = row[0]!;
+		row[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const current = row[j]!;
+			row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+			previous = current;
+		}
+	}
+	return row[b.length]!;
+}

@@ -1,0 +1,197 @@
+import type { PrdSpecsConfig } from '../config.ts';
+import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
+import { escapeMarkdown, markdownLink, splitLeadingH1 } from './markdown.ts';
+import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
+
+/** A page to add to Starlight's `docs` collection. */
+export interface DocsEntry {
+	/** Entry id, which is also the page slug (`prds/checkout`). */
+	id: string;
+	/** Starlight frontmatter; validated by the collection schema before it is stored. */
+	data: Record<string, unknown>;
+	/** Markdown to render. */
+	body: string;
+	/** The real file the page comes from, for digests and messages; undefined for generated pages. */
+	sourceFile?: string;
+}
+
+export interface EntryOptions {
+	/** Astro's `base`. */
+	base: string;
+	/** Starlight's `editLink.baseUrl`, to point "Edit page" at the real PRD or spec file. */
+	editLinkBaseUrl?: string | undefined;
+	overview: PrdSpecsConfig['overview'];
+	specsDir: string;
+}
+
+const STATE_LABELS: Record<SpecState, string> = {
+	fresh: 'Fresh',
+	stale: 'Stale',
+	missing: 'Missing',
+};
+
+/** Every page the integration publishes: one per PRD, one per spec (or placeholder), the overview. */
+export function buildEntries(report: ProjectReport, options: EntryOptions): DocsEntry[] {
+	const byId = new Map(report.prds.map((status) => [status.prd.id, status]));
+	const referencedBy = new Map<string, PrdStatus[]>();
+	for (const status of report.prds) {
+		for (const relatedId of status.prd.frontmatter.related) {
+			referencedBy.set(relatedId, [...(referencedBy.get(relatedId) ?? []), status]);
+		}
+	}
+	const context: PageContext = { ...options, byId, referencedBy };
+	const entries = report.prds.flatMap((status) => [buildPrdEntry(status, context), buildSpecEntry(status, context)]);
+	if (options.overview !== false) entries.push(buildOverviewEntry(report, context));
+	return entries;
+}
+
+interface PageContext extends EntryOptions {
+	byId: Map<string, PrdStatus>;
+	referencedBy: Map<string, PrdStatus[]>;
+}
+
+function buildPrdEntry(status: PrdStatus, context: PageContext): DocsEntry {
+	const { prd } = status;
+	const { frontmatter } = prd;
+	const specHref = getPageHref(context.base, getSpecSlug(prd.id));
+	const facts = [
+		`**Status:** ${escapeMarkdown(capitalize(frontmatter.status))}`,
+		frontmatter.owner && `**Owner:** ${escapeMarkdown(frontmatter.owner)}`,
+		frontmatter.tags.length > 0 && `**Tags:** ${frontmatter.tags.map(escapeMarkdown).join(', ')}`,
+	].filter(Boolean);
+	const links = [
+		linkList('Related', frontmatter.related.map((id) => context.byId.get(id)).filter((s) => s !== undefined), context),
+		linkList('Referenced by', context.referencedBy.get(prd.id) ?? [], context),
+	].filter(Boolean);
+
+	const specNotice = {
+		fresh: `:::tip[Technical specification]\n${markdownLink(`Technical specification for ${frontmatter.title}`, specHref)}, up to date with this PRD.\n:::`,
+		stale: `:::caution[Technical specification is stale]\nThis PRD changed after its ${markdownLink('technical specification', specHref)} was written. The spec is still published, with a warning, until it is regenerated.\n:::`,
+		missing: `:::note[No technical specification yet]\nThis PRD has ${markdownLink('no generated specification', specHref)} yet.\n:::`,
+	}[status.state];
+
+	const { rest } = splitLeadingH1(prd.body);
+	return {
+		id: getPrdSlug(prd.id),
+		sourceFile: prd.file,
+		data: {
+			title: frontmatter.title,
+			...(frontmatter.description && { description: frontmatter.description }),
+			editUrl: getEditUrl(context, prd.file),
+		},
+		body: [facts.join(' · '), ...links, specNotice, rest].join('\n\n'),
+	};
+}
+
+function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
+	const { prd, spec } = status;
+	const prdLink = markdownLink(prd.frontmatter.title, getPageHref(context.base, getPrdSlug(prd.id)));
+	const specFile = `${context.specsDir}/${prd.id}.md`;
+	if (!spec) {
+		return {
+			id: getSpecSlug(prd.id),
+			data: {
+				title: `Technical specification: ${prd.frontmatter.title}`,
+				description: `No technical specification has been generated for ${prd.frontmatter.title} yet.`,
+				editUrl: false,
+				pagefind: false,
+			},
+			body: [
+				`:::caution[Not generated yet]\nThere is no technical specification for the PRD ${prdLink} yet, so this page is a placeholder.\n:::`,
+				'## How to generate it',
+				`The spec is written by a model from \`${prd.file}\` and cached in \`${specFile}\`. Run the site build with an API key set:`,
+				'```sh\nOPENAI_API_KEY=... npm run build\n```',
+				`Then commit \`${specFile}\`, so that builds without a key (pull requests from forks, for example) publish it too.`,
+			].join('\n\n'),
+		};
+	}
+	const { heading, rest } = splitLeadingH1(spec.body);
+	const { metadata } = spec;
+	const madeBy = metadata.source === 'model' ? `model \`${escapeMarkdown(metadata.model ?? 'unknown')}\`` : 'written by hand';
+	const provenance = [
+		`**PRD:** ${prdLink}`,
+		`**Made by:** ${madeBy}`,
+		`**Generated:** ${metadata.generatedAt.slice(0, 10)}`,
+		metadata.usage && `**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out`,
+		`**PRD version:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
+	].filter(Boolean);
+	const notes = [provenance.join(' · ')];
+	if (metadata.note) notes.push(`*${escapeMarkdown(metadata.note)}*`);
+	if (status.state === 'stale') {
+		const why =
+			status.staleBecause === 'template'
+				? 'The prompt template changed after this specification was generated'
+				: `The PRD ${prdLink} changed after this specification was generated`;
+		notes.unshift(
+			`:::caution[Stale specification]\n${why}, so it may not match the requirements any more. Regenerate it by running the build with an API key set.\n:::`,
+		);
+	}
+	return {
+		id: getSpecSlug(prd.id),
+		sourceFile: spec.file,
+		data: {
+			title: heading ?? `Technical specification: ${prd.frontmatter.title}`,
+			description: `Technical specification for ${prd.frontmatter.title}.`,
+			editUrl: getEditUrl(context, spec.file),
+		},
+		body: [...notes, rest].join('\n\n'),
+	};
+}
+
+function buildOverviewEntry(report: ProjectReport, context: PageContext): DocsEntry {
+	const overview = context.overview as Exclude<PrdSpecsConfig['overview'], false>;
+	const counts = (['fresh', 'stale', 'missing'] as const)
+		.map((state) => [state, report.prds.filter((s) => s.state === state).length] as const)
+		.filter(([, count]) => count > 0)
+		.map(([state, count]) => `${count} ${state}`);
+	const rows = report.prds.map((status) => {
+		const { prd } = status;
+		const cells = [
+			markdownLink(prd.frontmatter.title, getPageHref(context.base, getPrdSlug(prd.id))),
+			escapeMarkdown(capitalize(prd.frontmatter.status)),
+			prd.frontmatter.owner ? escapeMarkdown(prd.frontmatter.owner) : '—',
+			prd.frontmatter.tags.map(escapeMarkdown).join(', ') || '—',
+			markdownLink(STATE_LABELS[status.state], getPageHref(context.base, getSpecSlug(prd.id))),
+		];
+		return `| ${cells.join(' | ')} |`;
+	});
+	const table =
+		rows.length === 0
+			? 'There are no PRDs yet. Add one as `<id>.md` in the PRD folder.'
+			: ['| PRD | Status | Owner | Tags | Spec |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+	return {
+		id: overview.slug,
+		data: {
+			title: overview.title,
+			description: overview.description ?? 'Every product requirements document and the state of its technical specification.',
+			editUrl: false,
+			tableOfContents: false,
+		},
+		body: [
+			overview.description ? escapeMarkdown(overview.description) : '',
+			`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}. A *stale* spec was written from an earlier version of its PRD; a *missing* one has not been generated yet.`,
+			table,
+		]
+			.filter(Boolean)
+			.join('\n\n'),
+	};
+}
+
+function linkList(label: string, statuses: PrdStatus[], context: PageContext): string | false {
+	if (statuses.length === 0) return false;
+	const links = statuses.map((s) => markdownLink(s.prd.frontmatter.title, getPageHref(context.base, getPrdSlug(s.prd.id))));
+	return `**${label}:** ${links.join(', ')}`;
+}
+
+function getEditUrl(context: EntryOptions, file: string): string | false {
+	if (!context.editLinkBaseUrl) return false;
+	return `${context.editLinkBaseUrl.replace(/\/?$/, '/')}${file}`;
+}
+
+function capitalize(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function formatCount(count: number): string {
+	return count.toLocaleString('en-US');
+}
