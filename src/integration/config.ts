@@ -99,9 +99,10 @@ export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
 export function validateConfig(userConfig: unknown): PrdSpecsConfig {
 	const result = PrdSpecsConfigSchema.safeParse(userConfig);
 	if (result.success) return result.data;
-	const lines = result.error.issues.map((issue) => {
-		const option = issue.path.length > 0 ? issue.path.join('.') : '(options)';
-		return `- \`${option}\`: ${issue.message}`;
+	const lines = result.error.issues.flatMap((issue) => {
+		const prefix = issue.path.map((part) => `${String(part)}.`).join('');
+		if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `- \`${prefix}${key}\` is not an option.`);
+		return [`- \`${issue.path.join('.') || '(options)'}\`: ${issue.message}`];
 	});
 	throwPluginError(
 		`Invalid prd-specs options:\n${lines.join('\n')}`,

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import type { PrdSpecsConfig } from './config.ts';
 import type { ProjectReport } from './project.ts';
 
@@ -21,9 +23,9 @@ function getStore(): Map<string, SharedState> {
 }
 
 export function setSharedState(root: string, state: SharedState): void {
-	getStore().set(root, state);
+	getStore().set(resolve(root), state);
 }
 
 export function getSharedState(root: string): SharedState | undefined {
-	return getStore().get(root);
+	return getStore().get(resolve(root));
 }

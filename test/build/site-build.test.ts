@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, test } from 'vitest';
+
+import { prdSource } from '../helpers/files.ts';
+import { buildSite, getMain, readPage, useFixtureSite, type BuildResult } from '../helpers/site.ts';
+
+const fixtureSite = useFixtureSite();
+
+describe('astro build of a site using the integration, on the committed cache', () => {
+	let dir: string;
+	let result: BuildResult;
+	beforeAll(async () => {
+		dir = await fixtureSite();
+		result = await buildSite(dir);
+	});
+
+	test('builds with no API key and logs the missing spec by file', () => {
+		expect(result.code, result.output).toBe(0);
+		expect(result.output).toContain('prds/notifications.md has no spec yet: /specs/notifications/ is published as a placeholder.');
+		expect(result.output).toContain('2 PRDs: 1 fresh, 0 stale, 1 missing.');
+	});
+
+	test('publishes a page per PRD and per spec, next to the hand-written pages', () => {
+		for (const path of ['prds/billing', 'specs/billing', 'prds/notifications', 'specs/notifications', 'prds', 'guides/writing', '']) {
+			expect(existsSync(join(dir, 'dist', path, 'index.html')), path).toBe(true);
+		}
+	});
+
+	test('the PRD page links to its spec, related PRD, and renders its diagram and asides', async () => {
+		const main = getMain(await readPage(dir, 'prds/billing'));
+		expect(main).toContain('<h1 id="_top"');
+		expect(main).toContain('Usage-based billing</h1>');
+		expect(main).toContain('href="/specs/billing/"');
+		expect(main).toContain('<strong>Related:</strong> <a href="/prds/notifications/">Notification preferences</a>');
+		expect(main).toContain('<pre class="mermaid">flowchart LR');
+		expect(main).toContain('class="starlight-aside starlight-aside--tip"');
+		const notifications = getMain(await readPage(dir, 'prds/notifications'));
+		expect(notifications).toContain('<strong>Referenced by:</strong> <a href="/prds/billing/">Usage-based billing</a>');
+	});
+
+	test('the spec page links back to its PRD, has a TOC and the mermaid markup', async () => {
+		const html = await readPage(dir, 'specs/billing');
+		const main = getMain(html);
+		expect(main).toContain('Technical Specification: Meterly</h1>');
+		expect(main).toContain('<strong>PRD:</strong> <a href="/prds/billing/">Usage-based billing</a>');
+		expect(main).toContain('<pre class="mermaid">graph TB');
+		expect(main).toContain('id="system-architecture-overview"');
+		expect(html).toMatch(/<starlight-toc[\s\S]*href="#clarification-requests-or-feedback"/);
+		expect(main).not.toContain('Stale specification');
+	});
+
+	test('a missing spec is a placeholder page, not a broken link', async () => {
+		const main = getMain(await readPage(dir, 'specs/notifications'));
+		expect(main).toContain('Not generated yet');
+		expect(main).toContain('<a href="/prds/notifications/">Notification preferences</a>');
+		expect(main).toContain('OPENAI_API_KEY=... npm run build');
+	});
+
+	test('the sidebar groups each PRD with its spec and keeps the site’s own groups', async () => {
+		const html = await readPage(dir, 'guides/writing');
+		const sidebar = /<nav[^>]*aria-label="Main"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
+		expect(sidebar).toMatch(/Specifications[\s\S]*Usage-based billing[\s\S]*href="\/prds\/billing\/"[\s\S]*href="\/specs\/billing\/"/);
+		expect(sidebar).toMatch(/href="\/specs\/notifications\/"[\s\S]*?missing/);
+		expect(sidebar).toMatch(/Guides[\s\S]*href="\/guides\/writing\/"/);
+	});
+
+	test('the overview lists every PRD with its status, owner and spec state', async () => {
+		const main = getMain(await readPage(dir, 'prds'));
+		expect(main).toMatch(/<a href="\/prds\/billing\/">Usage-based billing<\/a><\/td>\s*<td>Approved<\/td>\s*<td>Payments team<\/td>/);
+		expect(main).toMatch(/<a href="\/specs\/billing\/">Fresh<\/a>/);
+		expect(main).toMatch(/<a href="\/specs\/notifications\/">Missing<\/a>/);
+	});
+
+	test('search indexes the spec but not the placeholder', async () => {
+		expect(await readPage(dir, 'specs/billing')).toContain('data-pagefind-body');
+		expect(await readPage(dir, 'specs/notifications')).not.toContain('data-pagefind-body');
+	});
+});
+
+describe('astro build after edits', () => {
+	test('a status edit keeps the spec fresh; a body edit publishes it as stale', async () => {
+		const dir = await fixtureSite();
+		const prdPath = join(dir, 'prds/billing.md');
+		const original = await readFile(prdPath, 'utf8');
+
+		await writeFile(prdPath, original.replace('status: approved', 'status: review').replace('owner: Payments team', 'owner: Finance team'));
+		let result = await buildSite(dir);
+		expect(result.code, result.output).toBe(0);
+		expect(result.output).toContain('1 fresh, 0 stale, 1 missing');
+		expect(getMain(await readPage(dir, 'specs/billing'))).not.toContain('Stale specification');
+
+		await writeFile(prdPath, original.replace('Meter every API call per customer.', 'Meter every API call and every webhook per customer.'));
+		result = await buildSite(dir);
+		expect(result.code, result.output).toBe(0);
+		expect(result.output).toContain('prds/billing.md changed since `src/content/specs/billing.md` was generated');
+		expect(getMain(await readPage(dir, 'specs/billing'))).toContain('Stale specification');
+	});
+
+	test('a new PRD with no spec builds with a placeholder, and fails in strict mode naming it', async () => {
+		const dir = await fixtureSite();
+		await writeFile(join(dir, 'prds/new.md'), prdSource('title: Brand new'));
+		let result = await buildSite(dir);
+		expect(result.code, result.output).toBe(0);
+		expect(result.output).toContain('prds/new.md has no spec yet');
+		expect(getMain(await readPage(dir, 'specs/new'))).toContain('Not generated yet');
+
+		result = await buildSite(dir, { PRD_SPECS_STRICT: '1' });
+		expect(result.code).not.toBe(0);
+		expect(result.output).toContain('Strict mode: 2 PRDs have no fresh spec:');
+		expect(result.output).toContain('- prds/new.md: no spec in `src/content/specs/new.md`.');
+		expect(result.output).not.toMatch(/^\s+at /m);
+	});
+
+	test('broken frontmatter fails the build naming the file and field, without a stack trace', async () => {
+		const dir = await fixtureSite();
+		await writeFile(join(dir, 'prds/broken.md'), '---\ntitle: Broken\nstatus: someday\nrelated: notifications\n---\n\nBody.\n');
+		const result = await buildSite(dir);
+		expect(result.code).not.toBe(0);
+		expect(result.output).toContain('2 problems in the PRDs or the spec cache:');
+		expect(result.output).toContain('- prds/broken.md › status: `status` must be one of: draft, review, approved, superseded, archived.');
+		expect(result.output).toContain('- prds/broken.md › related: `related` must be a list of text.');
+		expect(result.output).not.toMatch(/^\s+at /m);
+	});
+});

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll } from 'vitest';
+
+import { writeFreshSpec } from './files.ts';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURE = join(PACKAGE_ROOT, 'test/fixtures/site');
+// Copies live inside the package so that `astro` and `astro-prd-specs` resolve from them.
+const TMP_ROOT = join(PACKAGE_ROOT, 'test/.tmp');
+const ASTRO_BIN = join(PACKAGE_ROOT, 'node_modules/astro/bin/astro.mjs');
+
+export interface BuildResult {
+	code: number | null;
+	/** stdout and stderr together, ANSI colours removed. */
+	output: string;
+}
+
+/** Copies the fixture site into a fresh folder and records its sample spec as fresh. Removed after the file's tests. */
+export function useFixtureSite(): () => Promise<string> {
+	const dirs: string[] = [];
+	afterAll(async () => {
+		await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+	});
+	return async () => {
+		await mkdir(TMP_ROOT, { recursive: true });
+		const dir = await mkdtemp(join(TMP_ROOT, 'site-'));
+		dirs.push(dir);
+		await cp(FIXTURE, dir, { recursive: true, filter: (source) => !source.includes('spec-bodies') });
+		for (const name of await readdir(join(FIXTURE, 'spec-bodies'))) {
+			const body = await readFile(join(FIXTURE, 'spec-bodies', name), 'utf8');
+			await writeFreshSpec(dir, name.replace(/\.md$/, ''), body);
+		}
+		return dir;
+	};
+}
+
+/** Runs `astro build` in a site folder with no API key, telemetry off. */
+export function buildSite(dir: string, env: Record<string, string> = {}): Promise<BuildResult> {
+	const childEnv: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env };
+	delete childEnv.OPENAI_API_KEY;
+	delete childEnv.PRD_SPECS_STRICT;
+	Object.assign(childEnv, env);
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [ASTRO_BIN, 'build'], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		child.on('error', reject);
+		child.on('close', (code) => resolve({ code, output: output.replace(/\u001b\[[0-9;]*m/g, '') }));
+	});
+}
+
+/** A built page's HTML, by its URL path (`/prds/x/`). */
+export function readPage(dir: string, path: string): Promise<string> {
+	return readFile(join(dir, 'dist', path, 'index.html'), 'utf8');
+}
+
+/** The `<main>` of a page: the content without header, sidebar and scripts. */
+export function getMain(html: string): string {
+	return /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? '';
+}

@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+
+import { resolveStrict, validateConfig } from '../../src/integration/config.ts';
+
+describe('validateConfig', () => {
+	test('defaults', () => {
+		expect(validateConfig(undefined)).toEqual({
+			prdsDir: 'prds',
+			specsDir: 'src/content/specs',
+			strict: false,
+			overview: { slug: 'prds', title: 'Product requirements' },
+			sidebar: { label: 'Specifications', position: 'start' },
+			mermaid: true,
+		});
+	});
+
+	test('a bad option is an AstroError naming the option and what is allowed', () => {
+		let error: unknown;
+		try {
+			validateConfig({ prdsDir: '/abs/prds', strict: 'yes', overview: { slug: 'Bad Slug' }, colour: 'red' });
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toMatchObject({ name: 'AstroUserError' });
+		const { message, hint } = error as { message: string; hint: string };
+		expect(message).toMatchInlineSnapshot(`
+			"Invalid prd-specs options:
+			- \`prdsDir\`: \`prdsDir\` must be relative to the project root, not absolute.
+			- \`strict\`: \`strict\` must be \`true\` or \`false\`.
+			- \`overview.slug\`: \`overview.slug\` must be \`index\` or a lowercase path such as \`prds\` or \`docs/requirements\`.
+			- \`colour\` is not an option."
+		`);
+		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`');
+	});
+});
+
+describe('resolveStrict', () => {
+	test('PRD_SPECS_STRICT overrides the option', () => {
+		expect(resolveStrict({ strict: false }, {})).toBe(false);
+		expect(resolveStrict({ strict: true }, {})).toBe(true);
+		expect(resolveStrict({ strict: false }, { PRD_SPECS_STRICT: '1' })).toBe(true);
+		expect(resolveStrict({ strict: false }, { PRD_SPECS_STRICT: 'TRUE' })).toBe(true);
+		expect(resolveStrict({ strict: true }, { PRD_SPECS_STRICT: '0' })).toBe(false);
+		expect(resolveStrict({ strict: true }, { PRD_SPECS_STRICT: '' })).toBe(true);
+	});
+
+	test('a value that is not a boolean is an error naming the variable', () => {
+		expect(() => resolveStrict({ strict: false }, { PRD_SPECS_STRICT: 'sometimes' })).toThrow(
+			'`PRD_SPECS_STRICT` is set to "sometimes", which is not a boolean.',
+		);
+	});
+});

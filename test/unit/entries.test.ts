@@ -1,0 +1,152 @@
+import { describe, expect, test } from 'vitest';
+
+import type { CachedSpec } from '../../src/integration/cache/spec-file.ts';
+import type { PrdStatus, ProjectReport } from '../../src/integration/project.ts';
+import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
+import { buildEntries, type EntryOptions } from '../../src/integration/rendering/entries.ts';
+import { escapeMarkdown, splitLeadingH1 } from '../../src/integration/rendering/markdown.ts';
+import { buildSidebarGroup } from '../../src/integration/rendering/sidebar.ts';
+
+function status(id: string, frontmatter: Record<string, unknown>, state: PrdStatus['state'], spec?: Partial<CachedSpec>): PrdStatus {
+	return {
+		prd: { id, file: `prds/${id}.md`, frontmatter: PrdFrontmatterSchema.parse(frontmatter), body: `# ${id}\n\n## Goal\n\nText of ${id}.` },
+		inputHash: `sha256:${'c'.repeat(64)}`,
+		state,
+		...(state === 'stale' && { staleBecause: 'prd' as const }),
+		...(spec && {
+			spec: {
+				id,
+				file: `src/content/specs/${id}.md`,
+				body: `# Technical Specification: ${id}\n\n## System Architecture Overview\n\nSpec of ${id}.`,
+				metadata: {
+					prd: id,
+					inputHash: `sha256:${'d'.repeat(64)}`,
+					templateHash: `sha256:${'e'.repeat(64)}`,
+					source: 'model',
+					model: 'gpt-6.1-terra',
+					generatedAt: '2026-11-20T08:00:00Z',
+					usage: { inputTokens: 6500, outputTokens: 5100 },
+				},
+				...spec,
+			} as CachedSpec,
+		}),
+	};
+}
+
+const report: ProjectReport = {
+	problems: [],
+	warnings: [],
+	prds: [
+		status('checkout', { title: 'Checkout <b>flow</b>', status: 'approved', owner: 'Pay team', tags: ['web'], related: ['search'] }, 'fresh', {}),
+		status('search', { title: 'Search', owner: 'Search | team' }, 'stale', {}),
+		status('new-one', { title: 'New one' }, 'missing'),
+	],
+};
+
+const options: EntryOptions = { base: '/docs', overview: { slug: 'prds', title: 'Product requirements' }, specsDir: 'src/content/specs' };
+
+describe('buildEntries', () => {
+	const entries = buildEntries(report, options);
+	const byId = new Map(entries.map((entry) => [entry.id, entry]));
+
+	test('one PRD page and one spec page per PRD, plus the overview', () => {
+		expect(entries.map((entry) => entry.id)).toEqual([
+			'prds/checkout',
+			'specs/checkout',
+			'prds/search',
+			'specs/search',
+			'prds/new-one',
+			'specs/new-one',
+			'prds',
+		]);
+	});
+
+	test('the PRD page links to its spec and to related PRDs both ways, under the base path', () => {
+		const checkout = byId.get('prds/checkout')!;
+		expect(checkout.data).toEqual({ title: 'Checkout <b>flow</b>', editUrl: false });
+		expect(checkout.body).toContain('](</docs/specs/checkout/>)');
+		expect(checkout.body).toContain('**Related:** [Search](</docs/prds/search/>)');
+		expect(checkout.body).not.toMatch(/^# checkout$/m);
+		expect(byId.get('prds/search')!.body).toContain('**Referenced by:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>)');
+	});
+
+	test('the spec page starts with its provenance and links back to the PRD', () => {
+		const spec = byId.get('specs/checkout')!;
+		expect(spec.data).toMatchObject({ title: 'Technical Specification: checkout' });
+		expect(spec.body.split('\n\n')[0]).toBe(
+			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt\\-6.1\\-terra` · **Generated:** 2026-11-20 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
+		);
+		expect(spec.body).not.toContain('Stale');
+	});
+
+	test('a stale spec is published with a warning', () => {
+		expect(byId.get('specs/search')!.body).toMatch(/^:::caution\[Stale specification\]\nThe PRD \[Search\]\(<\/docs\/prds\/search\/>\) changed after/);
+		expect(byId.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]');
+	});
+
+	test('a missing spec is a placeholder that says how to generate it, kept out of search', () => {
+		const placeholder = byId.get('specs/new-one')!;
+		expect(placeholder.data).toMatchObject({ title: 'Technical specification: New one', pagefind: false });
+		expect(placeholder.body).toContain('OPENAI_API_KEY=... npm run build');
+		expect(placeholder.body).toContain('`src/content/specs/new-one.md`');
+	});
+
+	test('the overview lists every PRD with status, owner, tags and spec state, escaping cell text', () => {
+		const overview = byId.get('prds')!;
+		expect(overview.body).toContain('3 PRDs: 1 fresh, 1 stale, 1 missing.');
+		expect(overview.body).toContain(
+			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) |',
+		);
+		expect(overview.body).toContain('| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) |');
+	});
+
+	test('edit links point at the real PRD and spec files when Starlight has editLink.baseUrl', () => {
+		const withEdit = buildEntries(report, { ...options, editLinkBaseUrl: 'https://example.com/repo/edit/main' });
+		expect(withEdit.find((e) => e.id === 'prds/checkout')!.data.editUrl).toBe('https://example.com/repo/edit/main/prds/checkout.md');
+		expect(withEdit.find((e) => e.id === 'specs/checkout')!.data.editUrl).toBe('https://example.com/repo/edit/main/src/content/specs/checkout.md');
+	});
+
+	test('no overview when it is turned off; the home page when its slug is index', () => {
+		expect(buildEntries(report, { ...options, overview: false }).some((e) => e.id === 'prds')).toBe(false);
+		expect(buildEntries(report, { ...options, overview: { slug: 'index', title: 'Home' } }).at(-1)!.id).toBe('index');
+	});
+});
+
+test('the sidebar groups each PRD with its spec and badges specs that are not fresh', () => {
+	expect(buildSidebarGroup(report, { label: 'Specifications', position: 'start' }, { slug: 'prds', title: 'All PRDs' })).toEqual({
+		label: 'Specifications',
+		items: [
+			{ label: 'All PRDs', slug: 'prds' },
+			{ label: 'Checkout <b>flow</b>', collapsed: false, items: [{ label: 'Requirements', slug: 'prds/checkout' }, { label: 'Technical spec', slug: 'specs/checkout' }] },
+			{
+				label: 'Search',
+				collapsed: false,
+				items: [
+					{ label: 'Requirements', slug: 'prds/search' },
+					{ label: 'Technical spec', slug: 'specs/search', badge: { text: 'stale', variant: 'caution' } },
+				],
+			},
+			{
+				label: 'New one',
+				collapsed: false,
+				items: [
+					{ label: 'Requirements', slug: 'prds/new-one' },
+					{ label: 'Technical spec', slug: 'specs/new-one', badge: { text: 'missing', variant: 'note' } },
+				],
+			},
+		],
+	});
+});
+
+describe('markdown helpers', () => {
+	test('escapeMarkdown leaves no markup, HTML or directive', () => {
+		expect(escapeMarkdown('<script>x</script> *a* [l](javascript:x) :::note')).toBe(
+			'\\<script\\>x\\</script\\> \\*a\\* \\[l\\]\\(javascript\\:x\\) \\:\\:\\:note',
+		);
+	});
+
+	test('splitLeadingH1 takes the first line heading only', () => {
+		expect(splitLeadingH1('\n# Title #\n\nBody')).toEqual({ heading: 'Title', rest: 'Body' });
+		expect(splitLeadingH1('Intro\n# Later')).toEqual({ rest: 'Intro\n# Later' });
+	});
+});
