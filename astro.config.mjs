@@ -9,6 +9,7 @@ export default defineConfig({
 		starlight({
 			title: 'PRD Specs',
 			description: 'Product requirements and the technical specifications generated from them.',
+			sidebar: [{ label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] }],
 			plugins: [
 				prdSpecs({
 					overview: {

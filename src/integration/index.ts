@@ -69,6 +69,12 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					const existing = starlightConfig.sidebar ?? [];
 					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
 				}
+				if (starlightConfig.expressiveCode !== false) {
+					// The spec template (so every generated spec) has an ```env block: shiki knows it as `dotenv`.
+					const expressiveCode = starlightConfig.expressiveCode === true || starlightConfig.expressiveCode === undefined ? {} : starlightConfig.expressiveCode;
+					const shiki = typeof expressiveCode.shiki === 'object' ? expressiveCode.shiki : {};
+					updateConfig({ expressiveCode: { ...expressiveCode, shiki: { ...shiki, langAlias: { env: 'dotenv', ...shiki.langAlias } } } });
+				}
 				if (config.mermaid && !astroConfig.integrations.some((integration) => integration.name === 'astro-mermaid')) {
 					// Diagrams come from PRDs and model output: mermaid's strict security level keeps
 					// HTML labels and click handlers in them from running scripts.

@@ -74,7 +74,7 @@ describe('buildEntries', () => {
 		const spec = byId.get('specs/checkout')!;
 		expect(spec.data).toMatchObject({ title: 'Technical Specification: checkout' });
 		expect(spec.body.split('\n\n')[0]).toBe(
-			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt\\-6.1\\-terra` · **Generated:** 2026-11-20 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
+			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt\\-6.1\\-terra` · **Date:** 2026-11-20 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
 		);
 		expect(spec.body).not.toContain('Stale');
 	});

@@ -45,7 +45,7 @@ export interface CachedSpec {
 
 export type SpecFileResult = { ok: true; spec: CachedSpec } | { ok: false; problems: Problem[] };
 
-const REGENERATE_HINT = 'Fix the field by hand, or delete the file and let the build regenerate the spec.';
+const REGENERATE_HINT = 'Correct the metadata (the README describes each field), or delete the file so that the spec is generated again.';
 
 /** Parses a cached spec file and checks its metadata. */
 export function parseSpecFile(source: string, file: string, id: string): SpecFileResult {

@@ -111,7 +111,7 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	const provenance = [
 		`**PRD:** ${prdLink}`,
 		`**Made by:** ${madeBy}`,
-		`**Generated:** ${metadata.generatedAt.slice(0, 10)}`,
+		`**Date:** ${metadata.generatedAt.slice(0, 10)}`,
 		metadata.usage && `**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out`,
 		`**PRD version:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
 	].filter(Boolean);
