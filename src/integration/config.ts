@@ -4,6 +4,62 @@ import { throwPluginError } from './error.ts';
 
 /** Name of the environment variable that turns strict mode on (`1`/`true`) or off (`0`/`false`). */
 export const STRICT_ENV_VAR = 'PRD_SPECS_STRICT';
+/** Name of the environment variable that keeps the build from calling the API (`1`/`true`). */
+export const OFFLINE_ENV_VAR = 'PRD_SPECS_OFFLINE';
+/** Name of the environment variable that overrides the `generation.model` option. */
+export const MODEL_ENV_VAR = 'PRD_SPECS_MODEL';
+
+/** A current model (gpt-5 and gpt-5-mini shut down on 2026-12-11). */
+export const DEFAULT_MODEL = 'gpt-6.1-terra';
+
+const priceSchema = z.strictObject({
+	/** US dollars per million input tokens. */
+	input: z.number().nonnegative(),
+	/** US dollars per million output tokens. */
+	output: z.number().nonnegative(),
+});
+
+const GenerationSchema = z.strictObject({
+	/**
+	 * Model that writes the specs. `PRD_SPECS_MODEL` overrides it.
+	 * @default 'gpt-6.1-terra'
+	 */
+	model: z.string().trim().min(1).default(DEFAULT_MODEL),
+	/**
+	 * `chat` (Chat Completions, which every OpenAI-compatible server has) or `responses`
+	 * (OpenAI's Responses API).
+	 * @default 'chat'
+	 */
+	api: z.enum(['chat', 'responses'], { error: '`generation.api` must be `chat` or `responses`.' }).default('chat'),
+	/**
+	 * How many specs are generated at the same time.
+	 * @default 2
+	 */
+	concurrency: z.number().int().min(1).max(16, { error: '`generation.concurrency` must be between 1 and 16.' }).default(2),
+	/**
+	 * Deadline for one spec's answer, retries of a broken stream included.
+	 * @default 600
+	 */
+	timeoutSeconds: z.number().positive().max(3600).default(600),
+	/**
+	 * Retries of a request that fails with a connection error, 408, 409, 429 or 5xx (the SDK's,
+	 * honouring `Retry-After`), and separately of a stream that breaks midway.
+	 * @default 2
+	 */
+	retries: z.number().int().min(0).max(10).default(2),
+	/**
+	 * Rounds in which the model is sent the problems found in its spec and asked to fix them.
+	 * @default 2
+	 */
+	repairRounds: z.number().int().min(0).max(2, { error: '`generation.repairRounds` must be 0, 1 or 2.' }).default(2),
+	/**
+	 * Never call the API, even with a key set. `PRD_SPECS_OFFLINE` overrides it.
+	 * @default false
+	 */
+	offline: z.boolean().default(false),
+	/** Prices per million tokens for models that are not built in, to report the cost. */
+	prices: z.record(z.string(), priceSchema).default({}),
+});
 
 const relativeDirSchema = (option: string) =>
 	z
@@ -76,6 +132,8 @@ export const PrdSpecsConfigSchema = z
 				}),
 			])
 			.default({ label: 'Specifications', position: 'start' }),
+		/** How specs are generated when one is missing or stale and an API key is set. */
+		generation: GenerationSchema.default(GenerationSchema.parse({})),
 		/**
 		 * Add astro-mermaid so ```mermaid blocks render as diagrams (set `false` if the site
 		 * adds it itself).
@@ -90,6 +148,7 @@ export const PrdSpecsConfigSchema = z
 		overview: { slug: 'prds', title: 'Product requirements' },
 		sidebar: { label: 'Specifications', position: 'start' },
 		mermaid: true,
+		generation: GenerationSchema.parse({}),
 	});
 
 export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
@@ -106,18 +165,32 @@ export function validateConfig(userConfig: unknown): PrdSpecsConfig {
 	});
 	throwPluginError(
 		`Invalid prd-specs options:\n${lines.join('\n')}`,
-		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`.',
+		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`, `generation`.',
 	);
 }
 
 /** Strict mode from the option, overridden by `PRD_SPECS_STRICT` when that is set. */
 export function resolveStrict(config: Pick<PrdSpecsConfig, 'strict'>, env: NodeJS.ProcessEnv = process.env): boolean {
-	const raw = env[STRICT_ENV_VAR]?.trim().toLowerCase();
-	if (raw === undefined || raw === '') return config.strict;
+	return readBooleanEnv(env, STRICT_ENV_VAR) ?? config.strict;
+}
+
+/** Offline mode from the option, overridden by `PRD_SPECS_OFFLINE` when that is set. */
+export function resolveOffline(config: Pick<PrdSpecsConfig, 'generation'>, env: NodeJS.ProcessEnv = process.env): boolean {
+	return readBooleanEnv(env, OFFLINE_ENV_VAR) ?? config.generation.offline;
+}
+
+/** The model from `PRD_SPECS_MODEL`, or the option. */
+export function resolveModel(config: Pick<PrdSpecsConfig, 'generation'>, env: NodeJS.ProcessEnv = process.env): string {
+	return env[MODEL_ENV_VAR]?.trim() || config.generation.model;
+}
+
+function readBooleanEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+	const raw = env[name]?.trim().toLowerCase();
+	if (raw === undefined || raw === '') return undefined;
 	if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
 	if (['0', 'false', 'no', 'off'].includes(raw)) return false;
 	throwPluginError(
-		`\`${STRICT_ENV_VAR}\` is set to "${env[STRICT_ENV_VAR]}", which is not a boolean.`,
-		`Set \`${STRICT_ENV_VAR}\` to \`1\`/\`true\` or \`0\`/\`false\`, or unset it.`,
+		`\`${name}\` is set to "${env[name]}", which is not a boolean.`,
+		`Set \`${name}\` to \`1\`/\`true\` or \`0\`/\`false\`, or unset it.`,
 	);
 }

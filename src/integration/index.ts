@@ -6,7 +6,8 @@ import mermaid from 'astro-mermaid';
 import { resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
 import { throwPluginError } from './error.ts';
 import { formatProblem, formatProblems } from './problems.ts';
-import { filterByState, loadProject } from './project.ts';
+import { prepareSpecs } from './pipeline.ts';
+import { filterByState } from './project.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { getSpecSlug } from './rendering/urls.ts';
 import { setSharedState } from './store.ts';
@@ -27,7 +28,8 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				if (command === 'preview') return;
 				const root = fileURLToPath(astroConfig.root);
 				const strict = resolveStrict(config);
-				const report = await loadProject(root, config);
+				// Specs are generated here, before content sync, so the loader and the sidebar see them.
+				const { report } = await prepareSpecs({ root, config, logger, mayGenerate: command === 'build' });
 
 				if (report.problems.length > 0) {
 					const count = report.problems.length;
@@ -53,7 +55,7 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					);
 				}
 				for (const { prd } of missing) {
-					logger.warn(`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Set \`OPENAI_API_KEY\` to generate it.`);
+					logger.warn(`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Build with \`OPENAI_API_KEY\` set to generate it.`);
 				}
 				for (const { prd, spec } of stale) {
 					logger.warn(`${prd.file} changed since \`${spec!.file}\` was generated: the spec is published with a stale warning.`);

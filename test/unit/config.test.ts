@@ -11,6 +11,16 @@ describe('validateConfig', () => {
 			overview: { slug: 'prds', title: 'Product requirements' },
 			sidebar: { label: 'Specifications', position: 'start' },
 			mermaid: true,
+			generation: {
+				model: 'gpt-6.1-terra',
+				api: 'chat',
+				concurrency: 2,
+				timeoutSeconds: 600,
+				retries: 2,
+				repairRounds: 2,
+				offline: false,
+				prices: {},
+			},
 		});
 	});
 
@@ -30,7 +40,7 @@ describe('validateConfig', () => {
 			- \`overview.slug\`: \`overview.slug\` must be \`index\` or a lowercase path such as \`prds\` or \`docs/requirements\`.
 			- \`colour\` is not an option."
 		`);
-		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`');
+		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`, `generation`');
 	});
 });
 

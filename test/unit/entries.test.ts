@@ -4,7 +4,7 @@ import type { CachedSpec } from '../../src/integration/cache/spec-file.ts';
 import type { PrdStatus, ProjectReport } from '../../src/integration/project.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { buildEntries, type EntryOptions } from '../../src/integration/rendering/entries.ts';
-import { escapeMarkdown, splitLeadingH1 } from '../../src/integration/rendering/markdown.ts';
+import { escapeMarkdown, markdownCode, splitLeadingH1 } from '../../src/integration/rendering/markdown.ts';
 import { buildSidebarGroup } from '../../src/integration/rendering/sidebar.ts';
 
 function status(id: string, frontmatter: Record<string, unknown>, state: PrdStatus['state'], spec?: Partial<CachedSpec>): PrdStatus {
@@ -74,7 +74,7 @@ describe('buildEntries', () => {
 		const spec = byId.get('specs/checkout')!;
 		expect(spec.data).toMatchObject({ title: 'Technical Specification: checkout' });
 		expect(spec.body.split('\n\n')[0]).toBe(
-			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt\\-6.1\\-terra` · **Date:** 2026-11-20 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
+			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt-6.1-terra` · **Date:** 2026-11-20 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
 		);
 		expect(spec.body).not.toContain('Stale');
 	});
@@ -149,4 +149,10 @@ describe('markdown helpers', () => {
 		expect(splitLeadingH1('\n# Title #\n\nBody')).toEqual({ heading: 'Title', rest: 'Body' });
 		expect(splitLeadingH1('Intro\n# Later')).toEqual({ rest: 'Intro\n# Later' });
 	});
+});
+
+test('markdownCode shows backticks literally', () => {
+	expect(markdownCode('gpt-6.1-terra')).toBe('`gpt-6.1-terra`');
+	expect(markdownCode('a`b')).toBe('``a`b``');
+	expect(markdownCode('`x`')).toBe('`` `x` ``');
 });

@@ -1,6 +1,6 @@
 import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
-import { escapeMarkdown, markdownLink, splitLeadingH1 } from './markdown.ts';
+import { escapeMarkdown, markdownCode, markdownLink, splitLeadingH1 } from './markdown.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
 
 /** A page to add to Starlight's `docs` collection. */
@@ -107,7 +107,7 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	}
 	const { heading, rest } = splitLeadingH1(spec.body);
 	const { metadata } = spec;
-	const madeBy = metadata.source === 'model' ? `model \`${escapeMarkdown(metadata.model ?? 'unknown')}\`` : 'written by hand';
+	const madeBy = metadata.source === 'model' ? `model ${markdownCode(metadata.model ?? 'unknown')}` : 'written by hand';
 	const provenance = [
 		`**PRD:** ${prdLink}`,
 		`**Made by:** ${madeBy}`,

@@ -16,3 +16,12 @@ export function splitLeadingH1(body: string): { heading?: string; rest: string }
 	if (!match) return { rest: body };
 	return { heading: match[1]!.trim(), rest: body.trimStart().slice(match[0].length).trimStart() };
 }
+
+/** An inline code span showing `text` literally, whatever backticks it holds. */
+export function markdownCode(text: string): string {
+	const flat = text.replace(/[\r\n]+/g, ' ');
+	const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+	const fence = '`'.repeat(longestRun + 1);
+	const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+	return `${fence}${pad}${flat}${pad}${fence}`;
+}

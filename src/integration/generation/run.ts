@@ -1,0 +1,143 @@
+import type { AstroIntegrationLogger } from 'astro';
+
+import { writeSpecFile } from '../cache/write.ts';
+import type { PrdStatus } from '../project.ts';
+import { redactSecrets } from '../secrets.ts';
+import { cleanSpecOutput } from './output.ts';
+import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage } from './generator.ts';
+import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
+import { buildRepairMessage, fillTemplate, getPromptInputs } from './prompt.ts';
+import type { PromptTemplate } from './template.ts';
+import { findSpecProblems } from './validate.ts';
+
+export type ProgressLogger = Pick<AstroIntegrationLogger, 'info' | 'warn' | 'error'>;
+
+export interface GenerateSpecsOptions {
+	root: string;
+	specsDir: string;
+	template: PromptTemplate;
+	/** The PRDs whose spec to generate. */
+	targets: readonly PrdStatus[];
+	generator: SpecGenerator;
+	concurrency: number;
+	repairRounds: number;
+	logger: ProgressLogger;
+	signal?: AbortSignal;
+	/** Clock for `generatedAt`, replaceable in tests. */
+	now?: () => Date;
+}
+
+export interface SpecOutcome {
+	id: string;
+	prdFile: string;
+	status: 'generated' | 'failed';
+	/** The spec file written, for `generated`. */
+	specFile?: string;
+	seconds: number;
+	usage: TokenUsage;
+	requests: number;
+	/** Why it failed: one sentence, or the problems left after the repair rounds. */
+	error?: string;
+}
+
+/**
+ * Generates, checks, repairs and writes the spec of each target, `concurrency` at a time. A spec
+ * is written (atomically) as soon as it passes its checks; a spec that fails leaves the cache
+ * as it was. Never throws for a failed generation: each outcome says what happened.
+ */
+export async function generateSpecs(options: GenerateSpecsOptions): Promise<SpecOutcome[]> {
+	let checker: Promise<MermaidChecker> | undefined;
+	const getChecker = () => (checker ??= startMermaidChecker());
+	try {
+		return await mapWithConcurrency(options.targets, options.concurrency, (target) => generateOne(target, options, getChecker));
+	} finally {
+		if (checker) await (await checker).close();
+	}
+}
+
+async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, getChecker: () => Promise<MermaidChecker>): Promise<SpecOutcome> {
+	const { prd } = target;
+	const { generator, logger, template } = options;
+	const started = performance.now();
+	const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+	let requests = 0;
+	const outcome = (status: SpecOutcome['status'], extra: Partial<SpecOutcome>): SpecOutcome => ({
+		id: prd.id,
+		prdFile: prd.file,
+		status,
+		seconds: (performance.now() - started) / 1000,
+		usage,
+		requests,
+		...extra,
+	});
+
+	logger.info(`${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`);
+	const prompt = fillTemplate(template.text, getPromptInputs(prd));
+	let messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+	try {
+		for (let round = 0; ; round++) {
+			const result = await generator.generate(messages, options.signal);
+			requests++;
+			usage.inputTokens += result.usage.inputTokens;
+			usage.outputTokens += result.usage.outputTokens;
+			const cleaned = cleanSpecOutput(result.text);
+			const problems = await findSpecProblems(
+				{ body: cleaned.body, cleaningProblems: cleaned.problems, truncated: result.truncated, sections: template.sections },
+				await getChecker(),
+			);
+			if (problems.length === 0) {
+				const specFile = await writeSpecFile(
+					options.root,
+					options.specsDir,
+					{
+						prd: prd.id,
+						inputHash: target.inputHash,
+						templateHash: template.hash,
+						source: 'model',
+						model: result.model,
+						generatedAt: (options.now?.() ?? new Date()).toISOString(),
+						usage: { ...usage, requests },
+					},
+					cleaned.body,
+				);
+				const done = outcome('generated', { specFile });
+				logger.info(`${prd.file}: wrote ${specFile} in ${done.seconds.toFixed(1)} s (${formatTokens(usage)}).`);
+				return done;
+			}
+			if (round >= options.repairRounds) {
+				const failed = outcome('failed', { error: problems.join(' ') });
+				logger.error(
+					`${prd.file}: the generated spec still has ${problems.length} problem${problems.length > 1 ? 's' : ''} after ${round} repair round${round === 1 ? '' : 's'}, so it was not saved${target.spec ? ` and ${target.spec.file} is kept` : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+				);
+				return failed;
+			}
+			logger.warn(`${prd.file}: the spec has ${problems.length} problem${problems.length > 1 ? 's' : ''}; asking the model to fix ${problems.length > 1 ? 'them' : 'it'} (repair round ${round + 1} of ${options.repairRounds}). First: ${problems[0]}`);
+			messages = [messages[0]!, { role: 'assistant', content: cleaned.body || result.text }, { role: 'user', content: buildRepairMessage(problems) }];
+		}
+	} catch (error) {
+		// A failed write or checker is as much this PRD's failure as a failed request: the other
+		// specs go on, and the outcome says why.
+		const message = error instanceof GenerationError ? error.message : `unexpected error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`;
+		const failed = outcome('failed', { error: message });
+		logger.error(`${prd.file}: no spec generated: ${message}.${target.spec ? ` ${target.spec.file} is kept.` : ''}`);
+		return failed;
+	}
+}
+
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+	const results: R[] = new Array(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await task(items[index]!);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	return results;
+}
+
+export function formatTokens(usage: TokenUsage): string {
+	return `${usage.inputTokens.toLocaleString('en-US')} tokens in, ${usage.outputTokens.toLocaleString('en-US')} out`;
+}

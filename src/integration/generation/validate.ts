@@ -1,0 +1,38 @@
+import { extractMermaidBlocks, type MermaidChecker } from './mermaid-check.ts';
+import { findMissingSections } from './spec-structure.ts';
+
+export interface SpecCheckInput {
+	/** The cleaned spec (see `cleanSpecOutput`). */
+	body: string;
+	/** Problems found while cleaning. */
+	cleaningProblems: string[];
+	truncated: boolean;
+	/** Sections the template requires. */
+	sections: readonly string[];
+}
+
+/**
+ * Everything wrong with a generated spec, each said so that the model (in a repair round) and
+ * a person (in the log) can act on it. Empty when the spec can be published.
+ */
+export async function findSpecProblems(input: SpecCheckInput, mermaid: MermaidChecker): Promise<string[]> {
+	const problems = [...input.cleaningProblems];
+	if (input.truncated) {
+		problems.push('The answer was cut off because it reached the output token limit: the specification is incomplete. Write it completely, more concisely.');
+	}
+	const missing = findMissingSections(input.body, input.sections);
+	for (const section of missing) problems.push(`The section "## ${section}" is missing.`);
+	for (const block of extractMermaidBlocks(input.body)) {
+		const error = await mermaid.check(block.source);
+		if (error) {
+			const where = block.section ? ` (in "## ${block.section}")` : '';
+			problems.push(`Mermaid diagram ${block.index}${where} does not parse: ${summarizeMermaidError(error)}`);
+		}
+	}
+	return problems;
+}
+
+/** Mermaid's parse errors are multi-line with a caret; keep them short but exact. */
+function summarizeMermaidError(error: string): string {
+	return error.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 4).join(' ').slice(0, 600);
+}

@@ -1,0 +1,83 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { prdSource } from '../helpers/files.ts';
+import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
+import { buildSite, getMain, readPage, useFixtureSite } from '../helpers/site.ts';
+import { INVALID_DIAGRAM, specText } from '../helpers/spec-text.ts';
+
+const API_KEY = 'sk-build-test-KEY-that-must-not-leak-42';
+const fixtureSite = useFixtureSite();
+
+async function readTree(dir: string): Promise<string[]> {
+	const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+	return Promise.all(entries.filter((e) => e.isFile() && /\.(html|js|json|xml|md|css)$/.test(e.name)).map((e) => readFile(join(e.parentPath, e.name), 'utf8')));
+}
+
+describe('astro build with an API key and an OpenAI-compatible server', () => {
+	let server: FakeOpenAIServer;
+	let dir: string;
+	beforeAll(async () => {
+		server = await startFakeOpenAI((request) => {
+			const app = /<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'App';
+			return { type: 'text', content: specText(app, { before: '<technical_planning>\nprivate\n</technical_planning>\n', marker: 'zygomorphic' }) };
+		});
+		dir = await fixtureSite();
+	});
+	afterAll(() => server.close());
+
+	const env = () => ({ OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL });
+
+	test('generates the missing spec once, writes it to the cache and publishes it', async () => {
+		const result = await buildSite(dir, env());
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests).toHaveLength(1);
+		expect(result.output).toContain('Generating 1 spec with gpt-6.1-terra, 2 at a time.');
+		expect(result.output).toMatch(/prds\/notifications\.md: wrote src\/content\/specs\/notifications\.md in \d+\.\d s/);
+		expect(result.output).toMatch(/Specs: 1 generated, 1 reused, 0 failed;/);
+		expect(result.output).toContain('2 PRDs: 2 fresh, 0 stale, 0 missing.');
+
+		const cached = await readFile(join(dir, 'src/content/specs/notifications.md'), 'utf8');
+		expect(cached).toMatch(/^---\nprd: notifications\ninputHash: sha256:[0-9a-f]{64}\n/);
+		expect(cached).not.toContain('technical_planning');
+
+		const main = getMain(await readPage(dir, 'specs/notifications'));
+		expect(main).toContain('Technical Specification: Notification preferences</h1>');
+		expect(main).toContain('zygomorphic');
+		expect(main).toContain('model <code dir="auto">gpt-6.1-terra</code>');
+		expect(main).toContain('<pre class="mermaid">graph TB');
+	});
+
+	test('a second build makes zero requests', async () => {
+		server.requests.length = 0;
+		const result = await buildSite(dir, env());
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('the key is nowhere in the log, the cache or dist/', async () => {
+		await writeFile(join(dir, 'prds/extra.md'), prdSource('title: Extra'));
+		const result = await buildSite(dir, env());
+		expect(result.code, result.output).toBe(0);
+		const texts = [result.output, ...(await readTree(join(dir, 'dist'))), ...(await readTree(join(dir, 'src/content/specs')))];
+		expect(texts.length).toBeGreaterThan(10);
+		for (const text of texts) expect(text).not.toContain(API_KEY);
+	});
+
+	test('a reply that cannot be fixed leaves the cache as it was, names the PRD and the build still passes', async () => {
+		const prdPath = join(dir, 'prds/billing.md');
+		await writeFile(prdPath, (await readFile(prdPath, 'utf8')).replace('Produce a monthly invoice.', 'Produce a weekly invoice.'));
+		const before = await readFile(join(dir, 'src/content/specs/billing.md'), 'utf8');
+		server.handler = () => ({ type: 'text', content: specText('Meterly', { diagram: INVALID_DIAGRAM }) });
+		server.requests.length = 0;
+		const result = await buildSite(dir, env());
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests).toHaveLength(3);
+		expect(server.requests[1]!.text).toMatch(/Mermaid diagram 1 \(in "## System Architecture Overview"\) does not parse: Parse error/);
+		expect(result.output).toContain('prds/billing.md: the generated spec still has 1 problem after 2 repair rounds, so it was not saved and src/content/specs/billing.md is kept');
+		expect(await readFile(join(dir, 'src/content/specs/billing.md'), 'utf8')).toBe(before);
+		expect(getMain(await readPage(dir, 'specs/billing'))).toContain('Stale specification');
+	});
+});

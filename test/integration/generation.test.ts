@@ -1,0 +1,228 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+
+import { readSpecCache } from '../../src/integration/cache/read.ts';
+import { validateConfig, type PrdSpecsUserConfig } from '../../src/integration/config.ts';
+import { prepareSpecs } from '../../src/integration/pipeline.ts';
+import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
+import { startFakeOpenAI, type FakeOpenAIServer, type RecordedRequest } from '../helpers/openai-server.ts';
+import { INVALID_DIAGRAM, specText } from '../helpers/spec-text.ts';
+import { useTempDir } from '../helpers/tmp.ts';
+
+const API_KEY = 'sk-proj-SECRET-must-never-appear-9f8e7d6c5b4a';
+const tempDir = useTempDir();
+
+let server: FakeOpenAIServer;
+let root: string;
+let logs: string[];
+const logger = {
+	info: (message: string) => logs.push(`info ${message}`),
+	warn: (message: string) => logs.push(`warn ${message}`),
+	error: (message: string) => logs.push(`error ${message}`),
+};
+
+/** The app name a request asks a spec for. */
+function appOf(request: RecordedRequest): string {
+	return /<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'unknown';
+}
+
+function isRepair(request: RecordedRequest): boolean {
+	return (request.body.messages ?? request.body.input ?? []).length > 1;
+}
+
+beforeEach(async () => {
+	logs = [];
+	root = await tempDir();
+	server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appOf(request)) }));
+	await writeFiles(root, {
+		'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay'),
+		'prds/beta.md': prdSource('title: Beta\nappName: Betabook\nconstraints: [Runs on GCP]'),
+	});
+});
+afterEach(() => server.close());
+
+function run(options: PrdSpecsUserConfig = {}, env: Record<string, string> = {}) {
+	return prepareSpecs({
+		root,
+		config: validateConfig({ ...options, generation: { ...options.generation } }),
+		logger,
+		env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL, ...env },
+		mayGenerate: true,
+	});
+}
+
+async function readAllOutputs(): Promise<string> {
+	const dir = join(root, 'src/content/specs');
+	const files = await readdir(dir).catch(() => []);
+	const contents = await Promise.all(files.map((name) => readFile(join(dir, name), 'utf8')));
+	return [...contents, ...logs].join('\n');
+}
+
+describe('spec generation', () => {
+	test('writes one spec per PRD with the prompt’s placeholders filled and the hash recorded', async () => {
+		const { report, outcomes } = await run();
+		expect(outcomes.map((o) => [o.id, o.status])).toEqual([
+			['alpha', 'generated'],
+			['beta', 'generated'],
+		]);
+		expect(report.prds.map((s) => s.state)).toEqual(['fresh', 'fresh']);
+		const beta = server.requests.find((r) => appOf(r) === 'Betabook')!;
+		expect(beta.text).toContain('<prd>\n  ## Goal\n\nShip it.\n  </prd>');
+		expect(beta.text).toContain('- Runs on GCP');
+		expect(beta.text).not.toMatch(/\[APP NAME\]|\[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY\]|\[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS\]/);
+
+		const spec = (await readSpecCache(root, 'src/content/specs')).specs.get('beta')!;
+		expect(spec.metadata).toMatchObject({
+			prd: 'beta',
+			inputHash: report.prds[1]!.inputHash,
+			templateHash: report.template!.hash,
+			source: 'model',
+			model: 'gpt-6.1-terra',
+			usage: { requests: 1 },
+		});
+		expect(spec.body.startsWith('# Technical Specification: Betabook\n')).toBe(true);
+		expect(logs).toContainEqual(expect.stringMatching(/^info prds\/beta\.md: wrote src\/content\/specs\/beta\.md in \d+\.\d s \([\d,]+ tokens in, [\d,]+ out\)\.$/));
+		expect(logs.at(-1)).toMatch(/^info Specs: 2 generated, 0 reused, 0 failed; [\d,]+ tokens in, [\d,]+ out; about \$\d+\.\d{3}\.$/);
+	});
+
+	test('the private planning block and the preamble never reach the cache', async () => {
+		server.handler = (request) => ({
+			type: 'text',
+			content: specText(appOf(request), { before: 'Here you go.\n<technical_planning>\n# Draft outline\nSECRET PLANNING NOTES\n</technical_planning>\n\n' }),
+		});
+		await run();
+		const text = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
+		expect(text).not.toContain('SECRET PLANNING NOTES');
+		expect(text).not.toContain('technical_planning');
+		expect(text).not.toContain('Here you go.');
+	});
+
+	test('a missing section triggers one repair request naming it, and the repaired spec is saved', async () => {
+		server.handler = (request) =>
+			isRepair(request)
+				? { type: 'text', content: specText(appOf(request)) }
+				: { type: 'text', content: specText(appOf(request), { omit: ['Database Schema'] }) };
+		const { outcomes } = await run();
+		expect(outcomes.every((o) => o.status === 'generated' && o.requests === 2)).toBe(true);
+		const repair = server.requests.find(isRepair)!;
+		const messages = repair.body.messages!;
+		expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+		expect(messages[1]!.content).toMatch(/^# Technical Specification: /);
+		expect(messages[2]!.content).toContain('- The section "## Database Schema" is missing.');
+		expect((await readSpecCache(root, 'src/content/specs')).specs.get('alpha')!.metadata.usage?.requests).toBe(2);
+	});
+
+	test('an invalid mermaid diagram is sent back with mermaid’s error and fixed', async () => {
+		server.handler = (request) =>
+			isRepair(request) ? { type: 'text', content: specText(appOf(request)) } : { type: 'text', content: specText(appOf(request), { diagram: INVALID_DIAGRAM }) };
+		const { outcomes } = await run();
+		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
+		const repair = server.requests.find(isRepair)!.body.messages![2]!.content;
+		expect(repair).toMatch(/- Mermaid diagram 1 \(in "## System Architecture Overview"\) does not parse: Parse error on line \d+:/);
+		expect(logs).toContainEqual(expect.stringMatching(/^warn prds\/alpha\.md: the spec has 1 problem; asking the model to fix it \(repair round 1 of 2\)\. First: Mermaid diagram 1/));
+	});
+
+	test('a diagram the model never fixes fails that PRD after the repair rounds and leaves the cache as it was', async () => {
+		await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD-SPEC' }));
+		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nShip it sooner.\n') });
+		const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
+		server.handler = (request) =>
+			appOf(request) === 'Alphapay' ? { type: 'text', content: specText('Alphapay', { diagram: INVALID_DIAGRAM }) } : { type: 'text', content: specText(appOf(request)) };
+		const { report, outcomes } = await run({ generation: { repairRounds: 1 } });
+		expect(outcomes.find((o) => o.id === 'alpha')).toMatchObject({ status: 'failed', requests: 2 });
+		expect(outcomes.find((o) => o.id === 'beta')).toMatchObject({ status: 'generated' });
+		expect(await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8')).toBe(before);
+		expect(report.prds.find((s) => s.prd.id === 'alpha')!.state).toBe('stale');
+		expect(logs).toContainEqual(
+			expect.stringMatching(/^error prds\/alpha\.md: the generated spec still has 1 problem after 1 repair round, so it was not saved and src\/content\/specs\/alpha\.md is kept:\n  - Mermaid diagram 1/),
+		);
+		expect(logs.at(-1)).toMatch(/^info Specs: 1 generated, 0 reused, 1 failed;/);
+	});
+
+	test('truncated output is rejected, repaired when the retry is complete', async () => {
+		server.handler = (request) =>
+			isRepair(request) ? { type: 'text', content: specText(appOf(request)) } : { type: 'text', content: specText(appOf(request)).slice(0, 300), finish: 'length' };
+		const { outcomes } = await run();
+		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
+		expect(server.requests.find(isRepair)!.body.messages![2]!.content).toContain('The answer was cut off because it reached the output token limit');
+	});
+
+	test('a persistent server error fails every PRD, writes nothing and names each PRD', async () => {
+		server.handler = () => ({ type: 'error', status: 500, message: 'upstream exploded' });
+		const { outcomes } = await run({ generation: { retries: 1 } });
+		expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+		expect(server.requests).toHaveLength(4);
+		await expect(readdir(join(root, 'src/content/specs'))).rejects.toThrow();
+		expect(logs).toContain('error prds/alpha.md: no spec generated: the API answered 500: upstream exploded.');
+	});
+
+	test('never more requests in flight than the concurrency limit', async () => {
+		await writeFiles(root, Object.fromEntries(['c', 'd', 'e', 'f'].map((id) => [`prds/${id}.md`, prdSource(`title: ${id.toUpperCase()}`)])));
+		server.handler = (request) => ({ type: 'text', content: specText(appOf(request)), delayMs: 80 });
+		const { outcomes } = await run({ generation: { concurrency: 2 } });
+		expect(outcomes).toHaveLength(6);
+		expect(outcomes.every((o) => o.status === 'generated')).toBe(true);
+		expect(server.maxInFlight).toBe(2);
+	});
+
+	test('all specs cached: zero requests; one PRD of three edited: exactly one request', async () => {
+		await writeFiles(root, { 'prds/gamma.md': prdSource('title: Gamma') });
+		await run();
+		expect(server.requests).toHaveLength(3);
+
+		server.requests.length = 0;
+		const again = await run();
+		expect(server.requests).toHaveLength(0);
+		expect(again.outcomes).toEqual([]);
+
+		await writeFiles(root, { 'prds/beta.md': prdSource('title: Beta\nappName: Betabook\nconstraints: [Runs on GCP, Budget is 2 engineers]') });
+		const edited = await run();
+		expect(server.requests.map(appOf)).toEqual(['Betabook']);
+		expect(edited.report.prds.every((s) => s.state === 'fresh')).toBe(true);
+
+		// A status edit does not reach the prompt, so it costs nothing.
+		await writeFiles(root, { 'prds/gamma.md': prdSource('title: Gamma\nstatus: approved\nowner: Someone') });
+		server.requests.length = 0;
+		await run();
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('the Responses API works the same way', async () => {
+		const { outcomes } = await run({ generation: { api: 'responses' } });
+		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
+		expect(server.requests.every((r) => r.path === '/v1/responses')).toBe(true);
+	});
+
+	test('PRD_SPECS_MODEL overrides the model option', async () => {
+		await run({ generation: { model: 'gpt-6-luna' } }, { PRD_SPECS_MODEL: 'gpt-6.1-sol' });
+		expect(new Set(server.requests.map((r) => r.body.model))).toEqual(new Set(['gpt-6.1-sol']));
+	});
+});
+
+describe('when generation must not happen', () => {
+	test.each([
+		['no API key', {}, { OPENAI_API_KEY: '' }, '`OPENAI_API_KEY` is not set: 2 specs not generated; the cache is used as it is.'],
+		['the offline option', { generation: { offline: true } }, {}, 'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.'],
+		['PRD_SPECS_OFFLINE', {}, { PRD_SPECS_OFFLINE: '1' }, 'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.'],
+	])('%s: no request, no crash, the cache as it is', async (_, options, env, message) => {
+		const { report, outcomes } = await run(options as PrdSpecsUserConfig, env);
+		expect(server.requests).toHaveLength(0);
+		expect(outcomes).toEqual([]);
+		expect(report.prds.map((s) => s.state)).toEqual(['missing', 'missing']);
+		expect(logs).toEqual([`info ${message}`]);
+	});
+});
+
+test('the API key appears in no log line and no cache file, whatever happens', async () => {
+	server.handler = (request) => {
+		if (appOf(request) === 'Alphapay') return { type: 'error', status: 401, message: `Incorrect API key provided: ${API_KEY}` };
+		return { type: 'text', content: specText(appOf(request)) };
+	};
+	await run();
+	const everything = await readAllOutputs();
+	expect(everything).toContain('the API answered 401');
+	expect(everything).not.toContain(API_KEY);
+	expect(everything).not.toContain('SECRET-must-never-appear');
+});
