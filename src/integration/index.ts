@@ -10,7 +10,8 @@ import { prepareSpecs } from './pipeline.ts';
 import { filterByState } from './project.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { getSpecSlug } from './rendering/urls.ts';
-import { setSharedState } from './store.ts';
+import { createSharedState, setSharedState } from './store.ts';
+import { createMarkdownIntegration } from './markdown-integration.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
 export { prdSpecsLoader } from './loader.ts';
@@ -64,7 +65,9 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}: ${report.prds.length - missing.length - stale.length} fresh, ${stale.length} stale, ${missing.length} missing.`,
 				);
 
-				setSharedState(root, { config, report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl });
+				setSharedState(root, createSharedState(config, { report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl }));
+				// Added before astro-mermaid, so that our markdown plugin is set up first.
+				addIntegration(createMarkdownIntegration(root));
 
 				if (config.sidebar !== false) {
 					const group = buildSidebarGroup(report, config.sidebar, config.overview);

@@ -26,20 +26,22 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 		name: 'prd-specs-loader',
 		load: async (context) => {
 			const root = fileURLToPath(context.config.root);
+			const state = getSharedState(root);
+			if (state) state.linkProblems.length = 0;
 			// Our entries from the last sync: the glob loader deletes every entry it did not load
 			// itself, so keep them to reuse their rendered HTML when nothing changed.
 			const previous = takePreviousEntries(context);
 			await docs.load(context);
 
-			const state = getSharedState(root);
 			if (!state) {
 				throwPluginError(
 					'`prdSpecsLoader()` is used in `src/content.config.ts`, but the `prdSpecs()` plugin is not configured.',
 					'Add `plugins: [prdSpecs()]` to the `starlight()` options in `astro.config.mjs`.',
 				);
 			}
-			const report = state.report ?? (await loadProject(root, state.config));
-			await syncEntries(context, buildEntries(report, getEntryOptions(context, state)), previous);
+			state.report ??= await loadProject(root, state.config);
+			await syncEntries(context, state, buildEntries(state.report, getEntryOptions(context, state)), previous);
+			throwLinkProblems(state);
 
 			if (context.watcher) watchSources(context, root, state);
 		},
@@ -68,16 +70,18 @@ function takePreviousEntries(context: LoaderContext): Map<string, StoredEntry> {
 }
 
 /** Stores the entries, rendering only those whose content changed; removes ours that are gone. */
-async function syncEntries(context: LoaderContext, entries: DocsEntry[], previous: Map<string, StoredEntry>): Promise<void> {
+async function syncEntries(context: LoaderContext, state: SharedState, entries: DocsEntry[], previous: Map<string, StoredEntry>): Promise<void> {
 	const { store, config } = context;
+	// Pages that link with `prd:` must be rendered again when the set of PRDs changes.
+	const ids = state.report?.prds.map((status) => status.prd.id).join(' ') ?? '';
 	const docsDir = new URL('content/docs/', config.srcDir);
 	const rootPath = fileURLToPath(config.root);
-	const ids = new Set<string>();
+	const entryIds = new Set<string>();
 	for (const entry of entries) {
-		ids.add(entry.id);
+		entryIds.add(entry.id);
 		assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
 		const data = await context.parseData({ id: entry.id, data: entry.data });
-		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(data) });
+		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(data), ids });
 		const old = previous.get(entry.id) ?? store.get(entry.id);
 		if (old?.digest === digest && old.rendered) {
 			store.set(old);
@@ -86,15 +90,26 @@ async function syncEntries(context: LoaderContext, entries: DocsEntry[], previou
 		// A path inside the docs collection makes Starlight's path-gated markdown plugins
 		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
+		state.untrustedFiles.set(fileURLToPath(fileURL), entry.sourceFile ?? `the generated page /${entry.id}/`);
 		const rendered = await context.renderMarkdown(entry.body, { fileURL });
 		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
 		store.set({ id: entry.id, data, body: entry.body, rendered, digest, filePath });
 	}
 	for (const [id, entry] of previous) {
 		// Pages of PRDs that were removed; keep an entry that a real file has taken over since.
-		if (!ids.has(id) && store.get(id)?.digest === entry.digest) store.delete(id);
+		if (!entryIds.has(id) && store.get(id)?.digest === entry.digest) store.delete(id);
 	}
-	context.meta.set(META_IDS_KEY, JSON.stringify([...ids]));
+	context.meta.set(META_IDS_KEY, JSON.stringify([...entryIds]));
+}
+
+/** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist. */
+function throwLinkProblems(state: SharedState): void {
+	if (state.linkProblems.length === 0) return;
+	const count = state.linkProblems.length;
+	throwPluginError(
+		`${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`,
+		'Fix the ids in the links (`prd:<id>` or `spec:<id>`, where `<id>` is a PRD file name without `.md`).',
+	);
 }
 
 /** Fails when a real file in the docs collection already publishes the page we would add. */
@@ -124,8 +139,10 @@ function watchSources(context: LoaderContext, root: string, state: SharedState):
 				context.logger.error(`PRD problems:\n${formatProblems(report.problems)}`);
 			}
 			state.report = report;
+			state.linkProblems.length = 0;
 			const previous = takePreviousEntries(context);
-			await syncEntries(context, buildEntries(report, getEntryOptions(context, state)), previous);
+			await syncEntries(context, state, buildEntries(report, getEntryOptions(context, state)), previous);
+			if (state.linkProblems.length > 0) context.logger.error(`Links to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`);
 			context.logger.info(`Updated PRD and spec pages after a change to ${relative(root, path)}.`);
 		}, RELOAD_DELAY_MS);
 	};

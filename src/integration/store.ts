@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 import type { PrdSpecsConfig } from './config.ts';
+import type { Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
 
 /** What the plugin learns in `config:setup` and the loader needs during content sync. */
@@ -10,6 +11,10 @@ export interface SharedState {
 	editLinkBaseUrl?: string | undefined;
 	/** The project as scanned in `config:setup`; the loader reuses it instead of scanning again. */
 	report?: ProjectReport | undefined;
+	/** Paths our pages are rendered under, mapped to the file each comes from: their markdown is untrusted. */
+	untrustedFiles: Map<string, string>;
+	/** `prd:`/`spec:` links to unknown ids found while rendering. */
+	linkProblems: Problem[];
 }
 
 // The plugin runs in Astro's config context and the loader in Vite's module graph: they share
@@ -20,6 +25,11 @@ function getStore(): Map<string, SharedState> {
 	const holder = globalThis as typeof globalThis & { [STORE_KEY]?: Map<string, SharedState> };
 	holder[STORE_KEY] ??= new Map();
 	return holder[STORE_KEY];
+}
+
+/** A fresh state for a project. */
+export function createSharedState(config: PrdSpecsConfig, extra: Partial<SharedState> = {}): SharedState {
+	return { config, untrustedFiles: new Map(), linkProblems: [], ...extra };
 }
 
 export function setSharedState(root: string, state: SharedState): void {

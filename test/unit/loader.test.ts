@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 
 import { validateConfig } from '../../src/integration/config.ts';
 import { prdSpecsLoader } from '../../src/integration/loader.ts';
-import { setSharedState } from '../../src/integration/store.ts';
+import { createSharedState, setSharedState } from '../../src/integration/store.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
@@ -66,7 +66,7 @@ describe('prdSpecsLoader', () => {
 			'prds/beta.md': prdSource('title: Beta'),
 		});
 		await writeFreshSpec(root, 'alpha', '# Technical Specification: Alpha\n\n## System Architecture Overview\n\nA.');
-		setSharedState(root, { config: validateConfig({}) });
+		setSharedState(root, createSharedState(validateConfig({})));
 	});
 
 	test('adds PRD, spec, placeholder and overview entries with paths inside the docs collection', async () => {
@@ -90,13 +90,17 @@ describe('prdSpecsLoader', () => {
 		expect(rendered.length).toBe(firstCount);
 		expect(entries.size).toBe(5);
 
-		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved') });
-		await rm(join(root, 'prds/beta.md'));
-		setSharedState(root, { config: validateConfig({}) });
+		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved\nrelated: [beta]') });
+		setSharedState(root, createSharedState(validateConfig({})));
 		await prdSpecsLoader().load(context);
-		expect([...entries.keys()].sort()).toEqual(['prds', 'prds/alpha', 'specs/alpha']);
 		// The PRD page (status shown) and the overview changed; the spec page did not.
 		expect(rendered.slice(firstCount).map((path) => path.slice(root.length))).toEqual(['/src/content/docs/prds/alpha.md', '/src/content/docs/prds.md']);
+
+		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved') });
+		await rm(join(root, 'prds/beta.md'));
+		setSharedState(root, createSharedState(validateConfig({})));
+		await prdSpecsLoader().load(context);
+		expect([...entries.keys()].sort()).toEqual(['prds', 'prds/alpha', 'specs/alpha']);
 	});
 
 	test('a hand-written page at a generated URL fails the sync naming both files', async () => {

@@ -1,0 +1,57 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { AstroIntegration } from 'astro';
+
+import { throwPluginError } from './error.ts';
+import { findBrokenLinks } from './rendering/link-check.ts';
+import type { MarkdownPolicy } from './rendering/markdown-policy.ts';
+import { applyMarkdownPlugin } from './rendering/processor.ts';
+import { getSharedState } from './store.ts';
+
+const REPORTED_BROKEN_LINKS = 20;
+
+/**
+ * The Astro side of the plugin: our markdown plugin in the site's processor (escaping and link
+ * resolution), and the check that every internal link of the built site resolves.
+ */
+export function createMarkdownIntegration(root: string): AstroIntegration {
+	let memo: { report: unknown; ids: ReadonlySet<string> } | undefined;
+	let base = '/';
+	const state = () => getSharedState(root);
+	return {
+		name: 'astro-prd-specs/markdown',
+		hooks: {
+			'astro:config:setup': async ({ config, updateConfig, logger }) => {
+				base = config.base;
+				const policy: MarkdownPolicy = {
+					base: config.base,
+					isUntrusted: (path) => path !== undefined && (state()?.untrustedFiles.has(path) ?? false),
+					knownIds: () => {
+						const report = state()?.report;
+						if (memo && memo.report === report) return memo.ids;
+						const ids = new Set(report?.prds.map((status) => status.prd.id));
+						memo = { report, ids };
+						return ids;
+					},
+					reportProblem: (problem) => state()?.linkProblems.push(problem),
+					relativePath: (path) => (path ? (state()?.untrustedFiles.get(path) ?? relative(root, path).split('\\').join('/')) : '(a markdown string)'),
+				};
+				await applyMarkdownPlugin(config, updateConfig, policy, logger);
+			},
+			'astro:build:done': async ({ dir, logger }) => {
+				const broken = await findBrokenLinks(fileURLToPath(dir), base);
+				if (broken.length === 0) {
+					logger.info('Every internal link resolves.');
+					return;
+				}
+				const lines = broken.slice(0, REPORTED_BROKEN_LINKS).map(({ page, href }) => `- ${page} links to ${href}`);
+				if (broken.length > REPORTED_BROKEN_LINKS) lines.push(`- ... and ${broken.length - REPORTED_BROKEN_LINKS} more`);
+				throwPluginError(
+					`${broken.length} broken internal link${broken.length > 1 ? 's' : ''} in the built site:\n${lines.join('\n')}`,
+					'Point each link at an existing page (for PRDs and specs, `prd:<id>` and `spec:<id>` links are resolved for you).',
+				);
+			},
+		},
+	};
+}

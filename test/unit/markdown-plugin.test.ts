@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+
+import { createMarkdownProcessor } from '@astrojs/markdown-remark';
+import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
+import { describe, expect, test } from 'vitest';
+
+import type { Problem } from '../../src/integration/problems.ts';
+import { isSafeUrl, resolveSpecLink } from '../../src/integration/rendering/links.ts';
+import type { MarkdownPolicy } from '../../src/integration/rendering/markdown-policy.ts';
+import { createRemarkPlugin } from '../../src/integration/rendering/remark.ts';
+import { createSatteriPlugin } from '../../src/integration/rendering/satteri.ts';
+
+const UNTRUSTED = '/site/src/content/docs/prds/corpus.md';
+const TRUSTED = '/site/src/content/docs/guide.md';
+const CORPUS = await readFile(new URL('../fixtures/untrusted/xss-corpus.md', import.meta.url), 'utf8');
+
+function policy(problems: Problem[]): MarkdownPolicy {
+	return {
+		base: '/docs',
+		isUntrusted: (path) => path === UNTRUSTED,
+		knownIds: () => new Set(['checkout', 'search']),
+		reportProblem: (problem) => problems.push(problem),
+		relativePath: (path) => (path === UNTRUSTED ? 'prds/corpus.md' : 'src/content/docs/guide.md'),
+	};
+}
+
+type Render = (markdown: string, path: string, problems: Problem[]) => Promise<string>;
+
+const processors: [string, Render][] = [
+	[
+		'Sätteri',
+		async (markdown, path, problems) => {
+			const processor = await createSatteriMarkdownProcessor({ mdastPlugins: [createSatteriPlugin(policy(problems))], syntaxHighlight: false });
+			return (await processor.render(markdown, { fileURL: new URL(`file://${path}`) })).code;
+		},
+	],
+	[
+		'unified (remark)',
+		async (markdown, path, problems) => {
+			const processor = await createMarkdownProcessor({ remarkPlugins: [createRemarkPlugin(policy(problems))], syntaxHighlight: false });
+			return (await processor.render(markdown, { fileURL: new URL(`file://${path}`) })).code;
+		},
+	],
+];
+
+describe.each(processors)('markdown plugin under %s', (_, render) => {
+	test('resolves prd: and spec: links under the base path, in any document', async () => {
+		const problems: Problem[] = [];
+		const html = await render('See [checkout](prd:checkout), its [API](spec:checkout#api-design) and [ref][s].\n\n[s]: spec:search', TRUSTED, problems);
+		expect(html).toContain('<a href="/docs/prds/checkout/">checkout</a>');
+		expect(html).toContain('<a href="/docs/specs/checkout/#api-design">API</a>');
+		expect(html).toContain('<a href="/docs/specs/search/">ref</a>');
+		expect(problems).toEqual([]);
+	});
+
+	test('reports a link to an unknown id with the file and the link', async () => {
+		const problems: Problem[] = [];
+		await render('See [nothing](prd:nope) and [none](spec:gone).', UNTRUSTED, problems);
+		expect(problems).toEqual([
+			expect.objectContaining({ file: 'prds/corpus.md', field: 'link prd:nope', message: 'points at the PRD "nope", which does not exist.' }),
+			expect.objectContaining({ file: 'prds/corpus.md', field: 'link spec:gone', message: 'points at the spec "gone", which does not exist.' }),
+		]);
+	});
+
+	test('renders the XSS corpus inert in an untrusted document', async () => {
+		const html = await render(CORPUS, UNTRUSTED, []);
+		// Only markup that markdown itself makes: no element that runs script or loads active
+		// content, no event handler, no script or data URL. (Escaped text may mention them.)
+		const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+		expect(tags.length).toBeGreaterThan(10);
+		const names = new Set(tags.map((tag) => /^<([a-z0-9]+)/i.exec(tag)![1]!.toLowerCase()));
+		expect([...names].filter((name) => !['h2', 'p', 'a', 'pre', 'code', 'ul', 'li', 'em', 'strong', 'span'].includes(name))).toEqual([]);
+		for (const tag of tags) {
+			expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
+			expect(tag).not.toMatch(/=\s*["']?\s*(javascript|data|vbscript):/i);
+		}
+		// What the author wrote is still visible, as text (hast escapes `<` as `&#x3C;`).
+		const text = html.replace(/&#x3C;/g, '&lt;').replace(/&#x3E;/g, '&gt;');
+		expect(text).toMatch(/&lt;script>|&lt;script&gt;/);
+		expect(text).toContain('&lt;img src="x" onerror=');
+		expect(html).toContain('javascript link');
+		expect(html).toContain('<a href="https://example.com/docs">safe link</a>');
+		expect(html).toContain('<a href="../">relative one</a>');
+	});
+
+	test('leaves hand-written (trusted) documents’ HTML alone', async () => {
+		const html = await render('<kbd>Ctrl</kbd> and [mail](mailto:a@example.com)', TRUSTED, []);
+		expect(html).toContain('<kbd>Ctrl</kbd>');
+		expect(html).toContain('href="mailto:a@example.com"');
+	});
+});
+
+test('isSafeUrl allows web links and rejects script and data URLs however they are written', () => {
+	for (const url of ['https://example.com', 'http://x', 'mailto:a@b.c', '/docs/', '../x', '#top', 'page?q=1:2']) expect(isSafeUrl(url), url).toBe(true);
+	for (const url of ['javascript:alert(1)', ' JAVASCRIPT:x', 'java\tscript:x', '\u0001javascript:x', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) {
+		expect(isSafeUrl(url), url).toBe(false);
+	}
+});
+
+test('resolveSpecLink', () => {
+	const ids = new Set(['checkout']);
+	expect(resolveSpecLink('prd:checkout', ids, '/')).toEqual({ kind: 'resolved', href: '/prds/checkout/' });
+	expect(resolveSpecLink('spec:checkout#x', ids, '/base/')).toEqual({ kind: 'resolved', href: '/base/specs/checkout/#x' });
+	expect(resolveSpecLink('prd:other', ids, '/')).toEqual({ kind: 'unknown', id: 'other', scheme: 'prd' });
+	expect(resolveSpecLink('https://x', ids, '/')).toEqual({ kind: 'none' });
+});
