@@ -119,6 +119,26 @@ export const PrdSpecsConfigSchema = z
 			])
 			.default({ slug: 'prds', title: 'Product requirements' }),
 		/**
+		 * Page gathering every spec's "Clarification Requests or Feedback" section, grouped by PRD.
+		 * `false` turns it off.
+		 */
+		openQuestions: z
+			.union([
+				z.literal(false),
+				z.strictObject({
+					/** @default 'open-questions' */
+					slug: z
+						.string()
+						.regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/, { error: '`openQuestions.slug` must be a lowercase path such as `open-questions`.' })
+						.default('open-questions'),
+					/** @default 'Open questions' */
+					title: z.string().min(1).default('Open questions'),
+					/** The spec section to gather. @default 'Clarification Requests or Feedback' */
+					section: z.string().min(1).default('Clarification Requests or Feedback'),
+				}),
+			])
+			.default({ slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' }),
+		/**
 		 * Sidebar group that lists every PRD with its spec. `false` leaves the sidebar alone.
 		 */
 		sidebar: z
@@ -146,6 +166,7 @@ export const PrdSpecsConfigSchema = z
 		specsDir: 'src/content/specs',
 		strict: false,
 		overview: { slug: 'prds', title: 'Product requirements' },
+		openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
 		sidebar: { label: 'Specifications', position: 'start' },
 		mermaid: true,
 		generation: GenerationSchema.parse({}),
@@ -165,7 +186,7 @@ export function validateConfig(userConfig: unknown): PrdSpecsConfig {
 	});
 	throwPluginError(
 		`Invalid prd-specs options:\n${lines.join('\n')}`,
-		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`, `generation`.',
+		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `generation`.',
 	);
 }
 

@@ -70,7 +70,7 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				addIntegration(createMarkdownIntegration(root));
 
 				if (config.sidebar !== false) {
-					const group = buildSidebarGroup(report, config.sidebar, config.overview);
+					const group = buildSidebarGroup(report, config.sidebar, config.overview, config.openQuestions);
 					const existing = starlightConfig.sidebar ?? [];
 					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
 				}

@@ -53,6 +53,7 @@ function getEntryOptions(context: LoaderContext, state: SharedState) {
 		base: context.config.base,
 		editLinkBaseUrl: state.editLinkBaseUrl,
 		overview: state.config.overview,
+		openQuestions: state.config.openQuestions,
 		specsDir: state.config.specsDir,
 	};
 }

@@ -9,6 +9,7 @@ describe('validateConfig', () => {
 			specsDir: 'src/content/specs',
 			strict: false,
 			overview: { slug: 'prds', title: 'Product requirements' },
+			openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
 			sidebar: { label: 'Specifications', position: 'start' },
 			mermaid: true,
 			generation: {
@@ -40,7 +41,7 @@ describe('validateConfig', () => {
 			- \`overview.slug\`: \`overview.slug\` must be \`index\` or a lowercase path such as \`prds\` or \`docs/requirements\`.
 			- \`colour\` is not an option."
 		`);
-		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `sidebar`, `mermaid`, `generation`');
+		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `generation`');
 	});
 });
 

@@ -43,7 +43,12 @@ const report: ProjectReport = {
 	],
 };
 
-const options: EntryOptions = { base: '/docs', overview: { slug: 'prds', title: 'Product requirements' }, specsDir: 'src/content/specs' };
+const options: EntryOptions = {
+	base: '/docs',
+	overview: { slug: 'prds', title: 'Product requirements' },
+	openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
+	specsDir: 'src/content/specs',
+};
 
 describe('buildEntries', () => {
 	const entries = buildEntries(report, options);
@@ -58,6 +63,7 @@ describe('buildEntries', () => {
 			'prds/new-one',
 			'specs/new-one',
 			'prds',
+			'open-questions',
 		]);
 	});
 
@@ -95,9 +101,10 @@ describe('buildEntries', () => {
 		const overview = byId.get('prds')!;
 		expect(overview.body).toContain('3 PRDs: 1 fresh, 1 stale, 1 missing.');
 		expect(overview.body).toContain(
-			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) |',
+			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) | `gpt-6.1-terra` | 2026-11-20 |',
 		);
-		expect(overview.body).toContain('| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) |');
+		expect(overview.body).toContain('| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | `gpt-6.1-terra` | 2026-11-20 |');
+		expect(overview.body).toContain('| [New one](</docs/prds/new-one/>) | Draft | — | — | [Missing](</docs/specs/new-one/>) | — | — |');
 	});
 
 	test('edit links point at the real PRD and spec files when Starlight has editLink.baseUrl', () => {
@@ -108,15 +115,41 @@ describe('buildEntries', () => {
 
 	test('no overview when it is turned off; the home page when its slug is index', () => {
 		expect(buildEntries(report, { ...options, overview: false }).some((e) => e.id === 'prds')).toBe(false);
-		expect(buildEntries(report, { ...options, overview: { slug: 'index', title: 'Home' } }).at(-1)!.id).toBe('index');
+		expect(buildEntries(report, { ...options, overview: { slug: 'index', title: 'Home' } }).at(-2)!.id).toBe('index');
+		expect(buildEntries(report, { ...options, openQuestions: false }).some((e) => e.id === 'open-questions')).toBe(false);
+	});
+
+	test('the open questions page gathers each spec’s clarification section by PRD, linking back', () => {
+		const withQuestions: ProjectReport = {
+			...report,
+			prds: [
+				status('checkout', { title: 'Checkout' }, 'fresh', {
+					body: '# Technical Specification: Pay\n\n## API Design\n\nx\n\n## Clarification Requests or Feedback\n\n- Which PSP?\n- Refund window?\n\n```md\n## not a heading\n```',
+				}),
+				status('search', { title: 'Search' }, 'stale', { body: '# Technical Specification: S\n\n## Clarification Requests or Feedback\n\n1. Languages?\n\n## Appendix\n\nNot a question.' }),
+				status('new-one', { title: 'New one' }, 'missing'),
+			],
+		};
+		const page = buildEntries(withQuestions, options).find((e) => e.id === 'open-questions')!;
+		expect(page.data).toMatchObject({ title: 'Open questions' });
+		expect(page.body).toContain(
+			'## Checkout\n\nFrom the [technical specification](</docs/specs/checkout/#clarification-requests-or-feedback>) of [Checkout](</docs/prds/checkout/>).\n\n- Which PSP?\n- Refund window?\n\n```md\n## not a heading\n```',
+		);
+		expect(page.body).toContain('## Search\n\nFrom the [technical specification](</docs/specs/search/#clarification-requests-or-feedback>) of [Search](</docs/prds/search/>), which is stale');
+		expect(page.body).toContain('1. Languages?');
+		expect(page.body).not.toContain('Not a question.');
+		expect(page.body).toContain('## No spec yet\n\nThese PRDs have no specification, so no questions yet: [New one](</docs/prds/new-one/>).');
 	});
 });
 
 test('the sidebar groups each PRD with its spec and badges specs that are not fresh', () => {
-	expect(buildSidebarGroup(report, { label: 'Specifications', position: 'start' }, { slug: 'prds', title: 'All PRDs' })).toEqual({
+	expect(
+		buildSidebarGroup(report, { label: 'Specifications', position: 'start' }, { slug: 'prds', title: 'All PRDs' }, { slug: 'open-questions', title: 'Open questions', section: 'x' }),
+	).toEqual({
 		label: 'Specifications',
 		items: [
 			{ label: 'All PRDs', slug: 'prds' },
+			{ label: 'Open questions', slug: 'open-questions' },
 			{ label: 'Checkout <b>flow</b>', collapsed: false, items: [{ label: 'Requirements', slug: 'prds/checkout' }, { label: 'Technical spec', slug: 'specs/checkout' }] },
 			{
 				label: 'Search',

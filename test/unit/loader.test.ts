@@ -72,7 +72,7 @@ describe('prdSpecsLoader', () => {
 	test('adds PRD, spec, placeholder and overview entries with paths inside the docs collection', async () => {
 		const { context, entries, rendered } = createContext(root);
 		await prdSpecsLoader().load(context);
-		expect([...entries.keys()].sort()).toEqual(['prds', 'prds/alpha', 'prds/beta', 'specs/alpha', 'specs/beta']);
+		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'prds/beta', 'specs/alpha', 'specs/beta']);
 		expect(entries.get('specs/alpha')).toMatchObject({
 			filePath: 'src/content/docs/specs/alpha.md',
 			data: { title: 'Technical Specification: Alpha' },
@@ -88,7 +88,7 @@ describe('prdSpecsLoader', () => {
 		const firstCount = rendered.length;
 		await prdSpecsLoader().load(context);
 		expect(rendered.length).toBe(firstCount);
-		expect(entries.size).toBe(5);
+		expect(entries.size).toBe(6);
 
 		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved\nrelated: [beta]') });
 		setSharedState(root, createSharedState(validateConfig({})));
@@ -100,7 +100,7 @@ describe('prdSpecsLoader', () => {
 		await rm(join(root, 'prds/beta.md'));
 		setSharedState(root, createSharedState(validateConfig({})));
 		await prdSpecsLoader().load(context);
-		expect([...entries.keys()].sort()).toEqual(['prds', 'prds/alpha', 'specs/alpha']);
+		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'specs/alpha']);
 	});
 
 	test('a hand-written page at a generated URL fails the sync naming both files', async () => {

@@ -80,7 +80,7 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 		expect(text).toContain('&lt;img src="x" onerror=');
 		expect(html).toContain('javascript link');
 		expect(html).toContain('<a href="https://example.com/docs">safe link</a>');
-		expect(html).toContain('<a href="../">relative one</a>');
+		expect(html).toContain('<a href="../../">relative one</a>');
 	});
 
 	test('leaves hand-written (trusted) documents’ HTML alone', async () => {

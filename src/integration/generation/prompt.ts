@@ -1,5 +1,11 @@
 import type { Prd } from '../prds/scan.ts';
-import { PLACEHOLDERS } from './template.ts';
+
+/** The three placeholders of the "Specification Chain: Technical Specification" prompt. */
+export const PLACEHOLDERS = {
+	appName: '[APP NAME]',
+	prd: '[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]',
+	constraints: '[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]',
+} as const;
 
 /** What fills the template's placeholders for one PRD. */
 export interface PromptInputs {

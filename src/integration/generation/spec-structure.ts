@@ -9,3 +9,24 @@ export function findMissingSections(specBody: string, sections: readonly string[
 function normalizeHeading(text: string): string {
 	return text.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
+
+/** The markdown under a `## heading` (case-insensitive), up to the next `## `, outside code fences. */
+export function getSection(markdown: string, heading: string): string | undefined {
+	const lines = markdown.split('\n');
+	const wanted = normalizeHeading(heading);
+	let fence: string | undefined;
+	let start = -1;
+	for (let index = 0; index < lines.length; index++) {
+		const line = lines[index]!;
+		const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+		if (marker) {
+			if (fence === undefined) fence = marker;
+			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+			continue;
+		}
+		if (fence !== undefined || !line.startsWith('## ')) continue;
+		if (start !== -1) return lines.slice(start, index).join('\n').trim();
+		if (normalizeHeading(line.slice(3)) === wanted) start = index + 1;
+	}
+	return start === -1 ? undefined : lines.slice(start).join('\n').trim();
+}

@@ -5,13 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { normalizeNewlines } from '../prds/frontmatter.ts';
 import type { Problem } from '../problems.ts';
 import { sha256 } from '../cache/hash.ts';
-
-/** The three placeholders of the "Specification Chain: Technical Specification" prompt. */
-export const PLACEHOLDERS = {
-	appName: '[APP NAME]',
-	prd: '[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]',
-	constraints: '[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]',
-} as const;
+import { PLACEHOLDERS } from './prompt.ts';
 
 /** The bundled prompt template. */
 export const DEFAULT_TEMPLATE_PATH = fileURLToPath(new URL('./templates/technical-spec.md', import.meta.url));

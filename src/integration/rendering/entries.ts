@@ -1,5 +1,6 @@
 import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
+import { getSection } from '../generation/spec-structure.ts';
 import { escapeMarkdown, markdownCode, markdownLink, splitLeadingH1 } from './markdown.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
 
@@ -21,6 +22,7 @@ export interface EntryOptions {
 	/** Starlight's `editLink.baseUrl`, to point "Edit page" at the real PRD or spec file. */
 	editLinkBaseUrl?: string | undefined;
 	overview: PrdSpecsConfig['overview'];
+	openQuestions: PrdSpecsConfig['openQuestions'];
 	specsDir: string;
 }
 
@@ -41,7 +43,8 @@ export function buildEntries(report: ProjectReport, options: EntryOptions): Docs
 	}
 	const context: PageContext = { ...options, byId, referencedBy };
 	const entries = report.prds.flatMap((status) => [buildPrdEntry(status, context), buildSpecEntry(status, context)]);
-	if (options.overview !== false) entries.push(buildOverviewEntry(report, context));
+	if (options.overview !== false) entries.push(buildOverviewEntry(report, context, options.overview));
+	if (options.openQuestions !== false) entries.push(buildOpenQuestionsEntry(report, context, options.openQuestions));
 	return entries;
 }
 
@@ -138,8 +141,7 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	};
 }
 
-function buildOverviewEntry(report: ProjectReport, context: PageContext): DocsEntry {
-	const overview = context.overview as Exclude<PrdSpecsConfig['overview'], false>;
+function buildOverviewEntry(report: ProjectReport, context: PageContext, overview: Exclude<PrdSpecsConfig['overview'], false>): DocsEntry {
 	const counts = (['fresh', 'stale', 'missing'] as const)
 		.map((state) => [state, report.prds.filter((s) => s.state === state).length] as const)
 		.filter(([, count]) => count > 0)
@@ -152,13 +154,15 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext): DocsEn
 			prd.frontmatter.owner ? escapeMarkdown(prd.frontmatter.owner) : '—',
 			prd.frontmatter.tags.map(escapeMarkdown).join(', ') || '—',
 			markdownLink(STATE_LABELS[status.state], getPageHref(context.base, getSpecSlug(prd.id))),
+			status.spec ? (status.spec.metadata.source === 'model' ? markdownCode(status.spec.metadata.model ?? 'unknown') : 'by hand') : '—',
+			status.spec ? status.spec.metadata.generatedAt.slice(0, 10) : '—',
 		];
 		return `| ${cells.join(' | ')} |`;
 	});
 	const table =
 		rows.length === 0
 			? 'There are no PRDs yet. Add one as `<id>.md` in the PRD folder.'
-			: ['| PRD | Status | Owner | Tags | Spec |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+			: ['| PRD | Status | Owner | Tags | Spec | Model | Generated |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 	return {
 		id: overview.slug,
 		data: {
@@ -175,6 +179,40 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext): DocsEn
 			.filter(Boolean)
 			.join('\n\n'),
 	};
+}
+
+function buildOpenQuestionsEntry(report: ProjectReport, context: PageContext, options: Exclude<PrdSpecsConfig['openQuestions'], false>): DocsEntry {
+	const anchor = slugifyHeading(options.section);
+	const groups: string[] = [];
+	const withoutSpec: string[] = [];
+	for (const status of report.prds) {
+		const { prd, spec } = status;
+		const prdLink = markdownLink(prd.frontmatter.title, getPageHref(context.base, getPrdSlug(prd.id)));
+		if (!spec) {
+			withoutSpec.push(prdLink);
+			continue;
+		}
+		const section = getSection(spec.body, options.section);
+		const source = `From the ${markdownLink('technical specification', `${getPageHref(context.base, getSpecSlug(prd.id))}#${anchor}`)} of ${prdLink}${
+			status.state === 'stale' ? ', which is stale: the PRD changed after these were written' : ''
+		}.`;
+		groups.push([`## ${escapeMarkdown(prd.frontmatter.title)}`, source, section || '*The spec has no open questions.*'].join('\n\n'));
+	}
+	const intro = `What the specs ask of the product team: the “${escapeMarkdown(options.section)}” section of every spec, by PRD. Answering them in the PRD makes its spec stale, so the next build with an API key writes it again.`;
+	const tail = withoutSpec.length > 0 ? [`## No spec yet`, `These PRDs have no specification, so no questions yet: ${withoutSpec.join(', ')}.`] : [];
+	return {
+		id: options.slug,
+		data: { title: options.title, description: 'Open questions and suggestions from every technical specification, grouped by PRD.', editUrl: false },
+		body: [intro, ...groups, ...tail].join('\n\n'),
+	};
+}
+
+/** The id Starlight gives a heading (github-slugger's rules for ASCII text). */
+function slugifyHeading(text: string): string {
+	return text
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+		.replace(/\s/g, '-');
 }
 
 function linkList(label: string, statuses: PrdStatus[], context: PageContext): string | false {

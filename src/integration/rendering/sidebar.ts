@@ -22,9 +22,11 @@ export function buildSidebarGroup(
 	report: ProjectReport,
 	sidebar: Exclude<PrdSpecsConfig['sidebar'], false>,
 	overview: PrdSpecsConfig['overview'],
+	openQuestions: PrdSpecsConfig['openQuestions'] = false,
 ): SidebarItem {
 	const items: SidebarItem[] = [];
 	if (overview !== false && overview.slug !== 'index') items.push({ label: overview.title, slug: overview.slug });
+	if (openQuestions !== false) items.push({ label: openQuestions.title, slug: openQuestions.slug });
 	const collapsed = report.prds.length > COLLAPSE_ABOVE;
 	for (const { prd, state } of report.prds) {
 		items.push({
