@@ -17,6 +17,20 @@ export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
 export { prdSpecsLoader } from './loader.ts';
 
 /**
+ * Diagrams come from PRDs and model output. Mermaid's `strict` security level disables click
+ * handlers and strips scripts from labels; its sanitiser would still let a label load an image
+ * or restyle the page, so labels also lose every tag and attribute that loads or styles
+ * anything.
+ */
+export const MERMAID_CONFIG = {
+	securityLevel: 'strict',
+	dompurifyConfig: {
+		FORBID_TAGS: ['style', 'img', 'image', 'picture', 'source', 'video', 'audio', 'track', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'form', 'input', 'button', 'a', 'svg', 'math', 'foreignObject'],
+		FORBID_ATTR: ['style', 'src', 'srcset', 'href', 'xlink:href', 'action', 'formaction', 'background', 'poster'],
+	},
+};
+
+/**
  * Starlight plugin that publishes the PRDs of `prds/` and their technical specifications.
  * Pair it with `prdSpecsLoader()` in `src/content.config.ts`.
  */
@@ -81,9 +95,7 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					updateConfig({ expressiveCode: { ...expressiveCode, shiki: { ...shiki, langAlias: { env: 'dotenv', ...shiki.langAlias } } } });
 				}
 				if (config.mermaid && !astroConfig.integrations.some((integration) => integration.name === 'astro-mermaid')) {
-					// Diagrams come from PRDs and model output: mermaid's strict security level keeps
-					// HTML labels and click handlers in them from running scripts.
-					addIntegration(mermaid({ theme: 'default', autoTheme: true, enableLog: false, mermaidConfig: { securityLevel: 'strict' } }));
+					addIntegration(mermaid({ theme: 'default', autoTheme: true, enableLog: false, mermaidConfig: MERMAID_CONFIG }));
 				}
 			},
 		},

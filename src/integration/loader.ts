@@ -54,6 +54,7 @@ function getEntryOptions(context: LoaderContext, state: SharedState) {
 		editLinkBaseUrl: state.editLinkBaseUrl,
 		overview: state.config.overview,
 		openQuestions: state.config.openQuestions,
+		sidebar: state.config.sidebar !== false,
 		specsDir: state.config.specsDir,
 	};
 }

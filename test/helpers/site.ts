@@ -40,10 +40,10 @@ export function useFixtureSite(): () => Promise<string> {
 
 /** Runs `astro build` in a site folder with no API key, telemetry off. */
 export function buildSite(dir: string, env: Record<string, string> = {}): Promise<BuildResult> {
-	const childEnv: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env };
-	delete childEnv.OPENAI_API_KEY;
-	delete childEnv.PRD_SPECS_STRICT;
-	Object.assign(childEnv, env);
+	// A user's shell, not vitest's: vitest sets NODE_ENV=test, DEV=1, MODE=test... (which make Astro build a
+	// development-mode site, without search) and VITEST* variables.
+	const childEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TEST$|MODE$|DEV$|PROD$|SSR$|BASE_URL$|OPENAI_|PRD_SPECS_)/.test(name)));
+	Object.assign(childEnv, { ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' }, env);
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [ASTRO_BIN, 'build'], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';

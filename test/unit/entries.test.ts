@@ -189,3 +189,15 @@ test('markdownCode shows backticks literally', () => {
 	expect(markdownCode('a`b')).toBe('``a`b``');
 	expect(markdownCode('`x`')).toBe('`` `x` ``');
 });
+
+test('with our sidebar, prev/next links name the PRD they lead to', () => {
+	const entries = buildEntries(report, { ...options, sidebar: true });
+	const data = (id: string) => entries.find((e) => e.id === id)!.data;
+	expect(data('prds/checkout')).toMatchObject({ next: 'Spec: Checkout <b>flow</b>' });
+	expect(data('prds/checkout').prev).toBeUndefined();
+	expect(data('specs/checkout')).toMatchObject({ prev: 'PRD: Checkout <b>flow</b>', next: 'PRD: Search' });
+	expect(data('prds/search')).toMatchObject({ prev: 'Spec: Checkout <b>flow</b>', next: 'Spec: Search' });
+	expect(data('specs/new-one')).toMatchObject({ prev: 'PRD: New one' });
+	expect(data('specs/new-one').next).toBeUndefined();
+	expect(buildEntries(report, options).find((e) => e.id === 'prds/search')!.data.prev).toBeUndefined();
+});

@@ -24,6 +24,8 @@ export interface EntryOptions {
 	overview: PrdSpecsConfig['overview'];
 	openQuestions: PrdSpecsConfig['openQuestions'];
 	specsDir: string;
+	/** Whether our sidebar group orders the pages (PRD, its spec, next PRD...): then prev/next links get clear labels. */
+	sidebar?: boolean;
 }
 
 const STATE_LABELS: Record<SpecState, string> = {
@@ -42,7 +44,11 @@ export function buildEntries(report: ProjectReport, options: EntryOptions): Docs
 		}
 	}
 	const context: PageContext = { ...options, byId, referencedBy };
-	const entries = report.prds.flatMap((status) => [buildPrdEntry(status, context), buildSpecEntry(status, context)]);
+	const entries = report.prds.flatMap((status, index) => {
+		const pages = [buildPrdEntry(status, context), buildSpecEntry(status, context)];
+		if (options.sidebar) labelPagination(pages, report.prds[index - 1], report.prds[index + 1]);
+		return pages;
+	});
 	if (options.overview !== false) entries.push(buildOverviewEntry(report, context, options.overview));
 	if (options.openQuestions !== false) entries.push(buildOpenQuestionsEntry(report, context, options.openQuestions));
 	return entries;
@@ -213,6 +219,19 @@ function slugifyHeading(text: string): string {
 		.toLowerCase()
 		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
 		.replace(/\s/g, '-');
+}
+
+/**
+ * Starlight's prev/next links take the sidebar labels, which are the same for every PRD
+ * ("Requirements", "Technical spec"): name the PRD in them.
+ */
+function labelPagination([prdPage, specPage]: DocsEntry[], previous: PrdStatus | undefined, next: PrdStatus | undefined): void {
+	const { title } = prdPage!.data as { title: string };
+	const prdTitle = (status: PrdStatus) => status.prd.frontmatter.title;
+	prdPage!.data.next = `Spec: ${title}`;
+	if (previous) prdPage!.data.prev = `Spec: ${prdTitle(previous)}`;
+	specPage!.data.prev = `PRD: ${title}`;
+	if (next) specPage!.data.next = `PRD: ${prdTitle(next)}`;
 }
 
 function linkList(label: string, statuses: PrdStatus[], context: PageContext): string | false {
