@@ -80,7 +80,7 @@ describe('buildEntries', () => {
 		const spec = byId.get('specs/checkout')!;
 		expect(spec.data).toMatchObject({ title: 'Technical Specification: checkout' });
 		expect(spec.body.split('\n\n')[0]).toBe(
-			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt-6.1-terra` · **Date:** 2026-11-20 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
+			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt-6.1-terra` · **Date:** 20\u00a0Nov\u00a02026 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
 		);
 		expect(spec.body).not.toContain('Stale');
 	});
@@ -101,9 +101,9 @@ describe('buildEntries', () => {
 		const overview = byId.get('prds')!;
 		expect(overview.body).toContain('3 PRDs: 1 fresh, 1 stale, 1 missing.');
 		expect(overview.body).toContain(
-			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) | `gpt-6.1-terra` | 2026-11-20 |',
+			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |',
 		);
-		expect(overview.body).toContain('| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | `gpt-6.1-terra` | 2026-11-20 |');
+		expect(overview.body).toContain('| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |');
 		expect(overview.body).toContain('| [New one](</docs/prds/new-one/>) | Draft | — | — | [Missing](</docs/specs/new-one/>) | — | — |');
 	});
 

@@ -120,7 +120,7 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	const provenance = [
 		`**PRD:** ${prdLink}`,
 		`**Made by:** ${madeBy}`,
-		`**Date:** ${metadata.generatedAt.slice(0, 10)}`,
+		`**Date:** ${formatDate(metadata.generatedAt)}`,
 		metadata.usage && `**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out`,
 		`**PRD version:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
 	].filter(Boolean);
@@ -160,8 +160,8 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 			prd.frontmatter.owner ? escapeMarkdown(prd.frontmatter.owner) : '—',
 			prd.frontmatter.tags.map(escapeMarkdown).join(', ') || '—',
 			markdownLink(STATE_LABELS[status.state], getPageHref(context.base, getSpecSlug(prd.id))),
-			status.spec ? (status.spec.metadata.source === 'model' ? markdownCode(status.spec.metadata.model ?? 'unknown') : 'by hand') : '—',
-			status.spec ? status.spec.metadata.generatedAt.slice(0, 10) : '—',
+			status.spec ? (status.spec.metadata.source === 'model' ? markdownCode(status.spec.metadata.model ?? 'unknown') : 'by\u00a0hand') : '—',
+			status.spec ? formatDate(status.spec.metadata.generatedAt) : '—',
 		];
 		return `| ${cells.join(' | ')} |`;
 	});
@@ -247,6 +247,14 @@ function getEditUrl(context: EntryOptions, file: string): string | false {
 
 function capitalize(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2026-11-26T10:00:00Z` -> `26 Nov 2026`, with no-break spaces so that a table cell keeps it on one line. */
+function formatDate(iso: string): string {
+	const [year, month, day] = iso.slice(0, 10).split('-').map(Number);
+	return `${day}\u00a0${MONTHS[month! - 1]}\u00a0${year}`;
 }
 
 function formatCount(count: number): string {
