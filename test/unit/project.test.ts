@@ -5,28 +5,12 @@ import { describe, expect, test } from 'vitest';
 
 import { loadProject } from '../../src/integration/project.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
+import { specText } from '../helpers/spec-text.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
 const tempDir = useTempDir();
 const options = { prdsDir: 'prds', specsDir: 'src/content/specs', template: undefined };
-const FULL_SPEC = [
-	'# Technical Specification: X',
-	...[
-		'System Architecture Overview',
-		'Technology Stack',
-		'Database Schema',
-		'Security Requirements',
-		'Performance Requirements',
-		'Infrastructure Requirements',
-		'Development Environment',
-		'Testing Strategy',
-		'Deployment Pipeline',
-		'API Design',
-		'Technical Risks & Mitigation',
-		'Future Considerations',
-		'Clarification Requests or Feedback',
-	].map((section) => `## ${section}\n\nText.`),
-].join('\n\n');
+const FULL_SPEC = specText('X');
 
 async function project(files: Record<string, string>, specs: string[] = []) {
 	const root = await tempDir();

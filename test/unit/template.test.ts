@@ -5,25 +5,12 @@ import { findMissingSections } from '../../src/integration/generation/spec-struc
 import { getHeadings, loadTemplate } from '../../src/integration/generation/template.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { writeFiles } from '../helpers/files.ts';
+import { SECTIONS } from '../helpers/spec-text.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
 const tempDir = useTempDir();
 
-const TEMPLATE_SECTIONS = [
-	'System Architecture Overview',
-	'Technology Stack',
-	'Database Schema',
-	'Security Requirements',
-	'Performance Requirements',
-	'Infrastructure Requirements',
-	'Development Environment',
-	'Testing Strategy',
-	'Deployment Pipeline',
-	'API Design',
-	'Technical Risks & Mitigation',
-	'Future Considerations',
-	'Clarification Requests or Feedback',
-];
+const TEMPLATE_SECTIONS = SECTIONS;
 
 describe('loadTemplate', () => {
 	test('the built-in template is the Specification Chain prompt with 13 spec sections', async () => {
