@@ -10,7 +10,7 @@ import { prepareSpecs } from './pipeline.ts';
 import { filterByState } from './project.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { getSpecSlug } from './rendering/urls.ts';
-import { createSharedState, setSharedState } from './store.ts';
+import { createSharedState, registerConfig, setSharedState } from './store.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
@@ -36,6 +36,7 @@ export const MERMAID_CONFIG = {
  */
 export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlugin {
 	const config = validateConfig(userConfig);
+	registerConfig(config);
 	return {
 		name: 'astro-prd-specs',
 		hooks: {

@@ -47,16 +47,7 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 	}
 
 	const model = resolveModel(config, env);
-	const generator =
-		options.createGenerator?.({ apiKey, model }) ??
-		createOpenAIGenerator({
-			apiKey,
-			baseURL: env.OPENAI_BASE_URL?.trim() || undefined,
-			model,
-			api: config.generation.api,
-			timeoutMs: config.generation.timeoutSeconds * 1000,
-			retries: config.generation.retries,
-		});
+	const generator = options.createGenerator?.({ apiKey, model }) ?? createGenerator(config, env, apiKey);
 	logger.info(`Generating ${count} with ${model}, ${config.generation.concurrency} at a time.`);
 	const outcomes = await generateSpecs({
 		root,
@@ -71,6 +62,18 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 	});
 	logger.info(summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices));
 	return { report: await loadProject(root, config), outcomes };
+}
+
+/** The OpenAI client for a run, from the options and the environment. */
+export function createGenerator(config: PrdSpecsConfig, env: NodeJS.ProcessEnv, apiKey: string): SpecGenerator {
+	return createOpenAIGenerator({
+		apiKey,
+		baseURL: env.OPENAI_BASE_URL?.trim() || undefined,
+		model: resolveModel(config, env),
+		api: config.generation.api,
+		timeoutMs: config.generation.timeoutSeconds * 1000,
+		retries: config.generation.retries,
+	});
 }
 
 /** `Specs: 2 generated, 3 reused, 1 failed; 14,012 tokens in, 10,960 out; about $0.07.` */

@@ -12,11 +12,13 @@ const FIXTURE = join(PACKAGE_ROOT, 'test/fixtures/site');
 // Copies live inside the package so that `astro` and `astro-prd-specs` resolve from them.
 const TMP_ROOT = join(PACKAGE_ROOT, 'test/.tmp');
 const ASTRO_BIN = join(PACKAGE_ROOT, 'node_modules/astro/bin/astro.mjs');
+const CLI_BIN = join(PACKAGE_ROOT, 'lib/cli/main.js');
 
 export interface BuildResult {
 	code: number | null;
 	/** stdout and stderr together, ANSI colours removed. */
 	output: string;
+	stdout: string;
 }
 
 /** Copies the fixture site into a fresh folder and records its sample spec as fresh. Removed after the file's tests. */
@@ -40,17 +42,27 @@ export function useFixtureSite(): () => Promise<string> {
 
 /** Runs `astro build` in a site folder with no API key, telemetry off. */
 export function buildSite(dir: string, env: Record<string, string> = {}): Promise<BuildResult> {
+	return runNode(dir, [ASTRO_BIN, 'build'], env);
+}
+
+/** Runs the package's `prd-specs` command (the compiled bin) in a site folder. */
+export function runCli(dir: string, args: string[], env: Record<string, string> = {}): Promise<BuildResult> {
+	return runNode(dir, [CLI_BIN, ...args], env);
+}
+
+function runNode(dir: string, args: string[], env: Record<string, string>): Promise<BuildResult> {
 	// A user's shell, not vitest's: vitest sets NODE_ENV=test, DEV=1, MODE=test... (which make Astro build a
 	// development-mode site, without search) and VITEST* variables.
 	const childEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TEST$|MODE$|DEV$|PROD$|SSR$|BASE_URL$|OPENAI_|PRD_SPECS_)/.test(name)));
 	Object.assign(childEnv, { ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' }, env);
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [ASTRO_BIN, 'build'], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, args, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
-		child.stdout.on('data', (chunk) => (output += chunk));
+		let stdout = '';
+		child.stdout.on('data', (chunk) => ((output += chunk), (stdout += chunk)));
 		child.stderr.on('data', (chunk) => (output += chunk));
 		child.on('error', reject);
-		child.on('close', (code) => resolve({ code, output: output.replace(/\u001b\[[0-9;]*m/g, '') }));
+		child.on('close', (code) => resolve({ code, output: output.replace(/\u001b\[[0-9;]*m/g, ''), stdout }));
 	});
 }
 

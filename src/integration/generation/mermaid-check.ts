@@ -32,7 +32,6 @@ export async function startMermaidChecker(): Promise<MermaidChecker> {
 		for (const settle of pending.values()) settle(`the mermaid checker failed: ${error.message}`);
 		pending.clear();
 	});
-	worker.unref();
 	return {
 		check(source) {
 			if (failure) return Promise.resolve(`the mermaid checker failed: ${failure.message}`);

@@ -22,10 +22,17 @@ export interface GenerateSpecsOptions {
 	concurrency: number;
 	repairRounds: number;
 	logger: ProgressLogger;
+	/** Called as each spec starts, enters a repair round, and ends: for live progress displays. */
+	onProgress?: (event: ProgressEvent) => void;
 	signal?: AbortSignal;
 	/** Clock for `generatedAt`, replaceable in tests. */
 	now?: () => Date;
 }
+
+export type ProgressEvent =
+	| { type: 'start'; id: string; prdFile: string }
+	| { type: 'repair'; id: string; round: number; problems: number }
+	| { type: 'end'; outcome: SpecOutcome };
 
 export interface SpecOutcome {
 	id: string;
@@ -61,16 +68,13 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 	const started = performance.now();
 	const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 	let requests = 0;
-	const outcome = (status: SpecOutcome['status'], extra: Partial<SpecOutcome>): SpecOutcome => ({
-		id: prd.id,
-		prdFile: prd.file,
-		status,
-		seconds: (performance.now() - started) / 1000,
-		usage,
-		requests,
-		...extra,
-	});
+	const outcome = (status: SpecOutcome['status'], extra: Partial<SpecOutcome>): SpecOutcome => {
+		const result: SpecOutcome = { id: prd.id, prdFile: prd.file, status, seconds: (performance.now() - started) / 1000, usage, requests, ...extra };
+		options.onProgress?.({ type: 'end', outcome: result });
+		return result;
+	};
 
+	options.onProgress?.({ type: 'start', id: prd.id, prdFile: prd.file });
 	logger.info(`${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`);
 	const prompt = fillTemplate(template.text, getPromptInputs(prd));
 	let messages: ChatMessage[] = [{ role: 'user', content: prompt }];
@@ -111,6 +115,7 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 				);
 				return failed;
 			}
+			options.onProgress?.({ type: 'repair', id: prd.id, round: round + 1, problems: problems.length });
 			logger.warn(`${prd.file}: the spec has ${problems.length} problem${problems.length > 1 ? 's' : ''}; asking the model to fix ${problems.length > 1 ? 'them' : 'it'} (repair round ${round + 1} of ${options.repairRounds}). First: ${problems[0]}`);
 			messages = [messages[0]!, { role: 'assistant', content: cleaned.body || result.text }, { role: 'user', content: buildRepairMessage(problems) }];
 		}

@@ -1,0 +1,173 @@
+import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
+import type { SpecGenerator } from '../generation/generator.ts';
+import { estimateCost } from '../generation/pricing.ts';
+import { fillTemplate, getPromptInputs } from '../generation/prompt.ts';
+import { generateSpecs } from '../generation/run.ts';
+import { createGenerator, summarizeGeneration } from '../pipeline.ts';
+import { formatProblems } from '../problems.ts';
+import { filterByState, loadProject, type PrdStatus, type ProjectReport } from '../project.ts';
+import { CliError } from './errors.ts';
+import { formatTable, type CliIO } from './output.ts';
+import { createProgressDisplay } from './progress.ts';
+
+export interface CommandContext {
+	root: string;
+	config: PrdSpecsConfig;
+	io: CliIO;
+	/** Replaces the OpenAI client in tests of the CLI's own logic. */
+	createGenerator?: (config: PrdSpecsConfig, env: NodeJS.ProcessEnv, apiKey: string) => SpecGenerator;
+}
+
+/** Loads the project; bad PRDs or spec files stop every command, as they stop the build. */
+async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
+	const report = await loadProject(context.root, context.config);
+	if (report.problems.length > 0) {
+		throw new CliError(`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`, 'Fix each file as described, then run the command again.', 1);
+	}
+	return report;
+}
+
+function stateOf(status: PrdStatus): string {
+	return status.state === 'stale' ? `stale (${status.staleBecause === 'template' ? 'template' : 'PRD'} changed)` : status.state;
+}
+
+/** `status`: every PRD with its spec state, as a table or JSON. */
+export async function runStatus(context: CommandContext, json: boolean): Promise<number> {
+	const report = await loadValidProject(context);
+	const { stdout } = context.io;
+	if (json) {
+		const prds = report.prds.map((status) => ({
+			id: status.prd.id,
+			title: status.prd.frontmatter.title,
+			file: status.prd.file,
+			status: status.prd.frontmatter.status,
+			owner: status.prd.frontmatter.owner ?? null,
+			spec: status.state,
+			staleBecause: status.staleBecause ?? null,
+			specFile: status.spec?.file ?? null,
+			inputHash: status.inputHash,
+			model: status.spec?.metadata.model ?? null,
+			source: status.spec?.metadata.source ?? null,
+			generatedAt: status.spec?.metadata.generatedAt ?? null,
+		}));
+		stdout.write(`${JSON.stringify({ prds, warnings: report.warnings }, null, 2)}\n`);
+		return 0;
+	}
+	if (report.prds.length === 0) {
+		stdout.write(`No PRDs in ${context.config.prdsDir}/.\n`);
+		return 0;
+	}
+	const rows = report.prds.map((status) => [
+		status.prd.id,
+		status.prd.frontmatter.title,
+		stateOf(status),
+		status.spec ? (status.spec.metadata.source === 'model' ? (status.spec.metadata.model ?? '?') : 'by hand') : '-',
+		status.spec?.metadata.generatedAt.slice(0, 10) ?? '-',
+	]);
+	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED'], rows)}\n`);
+	const counts = (['fresh', 'stale', 'missing'] as const).map((state) => `${filterByState(report, state).length} ${state}`);
+	stdout.write(`\n${report.prds.length} PRDs: ${counts.join(', ')}.\n`);
+	for (const warning of report.warnings) context.io.stderr.write(`warning: ${warning.file}: ${warning.message}\n`);
+	return 0;
+}
+
+/** `check`: exit 0 only when every PRD has a fresh spec. */
+export async function runCheck(context: CommandContext): Promise<number> {
+	const report = await loadValidProject(context);
+	const notFresh = filterByState(report, 'stale', 'missing');
+	if (notFresh.length === 0) {
+		context.io.stdout.write(`All ${report.prds.length} specs are fresh.\n`);
+		return 0;
+	}
+	const lines = notFresh.map((status) =>
+		status.state === 'missing'
+			? `  ${status.prd.file}: no spec (${context.config.specsDir}/${status.prd.id}.md)`
+			: `  ${status.prd.file}: ${status.spec!.file} is stale (the ${status.staleBecause === 'template' ? 'prompt template' : 'PRD'} changed)`,
+	);
+	context.io.stdout.write(
+		`${notFresh.length} of ${report.prds.length} PRDs have no fresh spec:\n${lines.join('\n')}\n\nGenerate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${context.config.specsDir}/.\n`,
+	);
+	return 1;
+}
+
+export interface GenerateOptions {
+	ids: string[];
+	force: boolean;
+	dryRun: boolean;
+	concurrency?: number | undefined;
+}
+
+/** Typical length of a spec written from the template, for estimates when there is no previous one. */
+const TYPICAL_OUTPUT_TOKENS = 6000;
+
+/** `generate`: write the missing and stale specs (or the named ones, or all with --force). */
+export async function runGenerate(context: CommandContext, options: GenerateOptions): Promise<number> {
+	const { io, config } = context;
+	const report = await loadValidProject(context);
+	const known = new Set(report.prds.map((status) => status.prd.id));
+	const unknown = options.ids.filter((id) => !known.has(id));
+	if (unknown.length > 0) {
+		throw new CliError(`Unknown PRD id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, `Known ids: ${[...known].join(', ') || '(none)'}. An id is a file name in ${config.prdsDir}/ without .md.`);
+	}
+	const selected = options.ids.length > 0 ? report.prds.filter((status) => options.ids.includes(status.prd.id)) : report.prds;
+	const targets = options.force ? selected : selected.filter((status) => status.state !== 'fresh');
+	if (targets.length === 0) {
+		io.stdout.write(`Nothing to generate: ${options.ids.length > 0 ? 'the named specs are' : 'every spec is'} fresh (use --force to regenerate).\n`);
+		return 0;
+	}
+	const model = resolveModel(config, io.env);
+	if (options.dryRun) return printDryRun(context, report, targets, model);
+
+	if (resolveOffline(config, io.env)) {
+		throw new CliError(`Offline mode is on (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): nothing is generated.`, `Unset ${OFFLINE_ENV_VAR} or set \`generation.offline: false\`.`);
+	}
+	const apiKey = io.env.OPENAI_API_KEY?.trim();
+	if (!apiKey) {
+		throw new CliError('`OPENAI_API_KEY` is not set.', 'Set it (and `OPENAI_BASE_URL` for an OpenAI-compatible server), or use --dry-run to see what would be generated.');
+	}
+	const generator = (context.createGenerator ?? createGenerator)(config, io.env, apiKey);
+	const concurrency = options.concurrency ?? config.generation.concurrency;
+	const display = createProgressDisplay(io, targets);
+	io.stdout.write(`Generating ${targets.length} spec${targets.length > 1 ? 's' : ''} with ${model}, ${concurrency} at a time.\n`);
+	let outcomes;
+	try {
+		outcomes = await generateSpecs({
+			root: context.root,
+			specsDir: config.specsDir,
+			template: report.template!,
+			targets,
+			generator,
+			concurrency,
+			repairRounds: config.generation.repairRounds,
+			logger: display.logger,
+			onProgress: display.onProgress,
+		});
+	} finally {
+		display.stop();
+	}
+	io.stdout.write(`${summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices)}\n`);
+	return outcomes.every((outcome) => outcome.status === 'generated') ? 0 : 1;
+}
+
+function printDryRun(context: CommandContext, report: ProjectReport, targets: PrdStatus[], model: string): number {
+	const { io, config } = context;
+	let inputTotal = 0;
+	let outputTotal = 0;
+	const rows = targets.map((status) => {
+		const prompt = fillTemplate(report.template!.text, getPromptInputs(status.prd));
+		// About four characters a token for English prose and markdown.
+		const input = Math.ceil(prompt.length / 4);
+		const output = status.spec ? Math.ceil(status.spec.body.length / 4) : TYPICAL_OUTPUT_TOKENS;
+		inputTotal += input;
+		outputTotal += output;
+		const cost = estimateCost(model, { inputTokens: input, outputTokens: output }, config.generation.prices);
+		return [status.prd.id, status.state === 'fresh' ? 'forced' : status.state, `~${input.toLocaleString('en-US')}`, `~${output.toLocaleString('en-US')}`, cost === undefined ? '?' : `~$${cost.toFixed(3)}`];
+	});
+	io.stdout.write(`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${model}:\n\n`);
+	io.stdout.write(`${formatTable(['ID', 'REASON', 'TOKENS IN', 'TOKENS OUT', 'COST'], rows)}\n\n`);
+	const cost = estimateCost(model, { inputTokens: inputTotal, outputTokens: outputTotal }, config.generation.prices);
+	io.stdout.write(
+		`Estimated total: ~${inputTotal.toLocaleString('en-US')} tokens in, ~${outputTotal.toLocaleString('en-US')} out, ${cost === undefined ? `cost unknown for ${model} (set \`generation.prices\`)` : `about $${cost.toFixed(2)}`}, before any repair round.\n`,
+	);
+	return 0;
+}

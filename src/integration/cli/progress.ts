@@ -1,0 +1,80 @@
+import type { PrdStatus } from '../project.ts';
+import type { ProgressEvent, ProgressLogger } from '../generation/run.ts';
+import { formatSeconds, type CliIO } from './output.ts';
+
+interface Row {
+	file: string;
+	state: 'waiting' | 'running' | 'repairing' | 'done' | 'failed';
+	started?: number;
+	seconds?: number;
+	note?: string;
+}
+
+/**
+ * Progress of a `generate` run. On a terminal: one live line per PRD (waiting, running with
+ * elapsed time, done, failed), redrawn every second, with log lines printed above it. Elsewhere
+ * (CI logs): the log lines only.
+ */
+export function createProgressDisplay(io: CliIO, targets: readonly PrdStatus[]) {
+	const live = Boolean(io.stdout.isTTY) && !io.env.CI;
+	const rows = new Map<string, Row>(targets.map((status) => [status.prd.id, { file: status.prd.file, state: 'waiting' }]));
+	let drawn = 0;
+
+	const render = () => {
+		if (!live) return;
+		const now = performance.now();
+		const lines = [...rows.values()].map((row) => {
+			const elapsed = row.seconds ?? (row.started === undefined ? undefined : (now - row.started) / 1000);
+			const time = elapsed === undefined ? '' : ` ${formatSeconds(elapsed)}`;
+			const mark = { waiting: '·', running: '…', repairing: '↻', done: '✓', failed: '✗' }[row.state];
+			return `${mark} ${row.file.padEnd(32)} ${row.state}${time}${row.note ? ` (${row.note})` : ''}`;
+		});
+		// Move up over the previous drawing and clear it, then draw again.
+		io.stdout.write(`${drawn > 0 ? `\u001b[${drawn}F` : ''}${lines.map((line) => `\u001b[2K${line}`).join('\n')}\n`);
+		drawn = lines.length;
+	};
+	const print = (stream: NodeJS.WritableStream, text: string) => {
+		if (live && drawn > 0) {
+			io.stdout.write(`\u001b[${drawn}F\u001b[0J`);
+			drawn = 0;
+		}
+		stream.write(`${text}\n`);
+		render();
+	};
+	const timer = live ? setInterval(render, 1000) : undefined;
+	timer?.unref();
+
+	const logger: ProgressLogger = {
+		// On a terminal the live lines already say what the start and end messages say.
+		info: (message) => {
+			if (!live) print(io.stdout, message);
+		},
+		warn: (message) => print(io.stderr, `warning: ${message}`),
+		error: (message) => print(io.stderr, `error: ${message}`),
+	};
+	const onProgress = (event: ProgressEvent) => {
+		const id = event.type === 'end' ? event.outcome.id : event.id;
+		const row = rows.get(id);
+		if (!row) return;
+		if (event.type === 'start') Object.assign(row, { state: 'running', started: performance.now() });
+		if (event.type === 'repair') Object.assign(row, { state: 'repairing', note: `repair round ${event.round}` });
+		if (event.type === 'end') {
+			const { outcome } = event;
+			Object.assign(row, {
+				state: outcome.status === 'generated' ? 'done' : 'failed',
+				seconds: outcome.seconds,
+				note: `${outcome.usage.inputTokens.toLocaleString('en-US')} in / ${outcome.usage.outputTokens.toLocaleString('en-US')} out`,
+			});
+		}
+		render();
+	};
+	render();
+	return {
+		logger,
+		onProgress,
+		stop: () => {
+			if (timer) clearInterval(timer);
+			render();
+		},
+	};
+}

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { redactSecrets } from '../secrets.ts';
+import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
+import { CliError } from './errors.ts';
+import { loadSiteConfig } from './load-config.ts';
+import type { CliIO } from './output.ts';
+
+export const USAGE = `Usage: prd-specs <command> [options]
+
+Commands:
+  status [--json]            every PRD with its spec state (fresh, stale, missing)
+  check                      exit 0 when every PRD has a fresh spec, 1 otherwise (for CI)
+  generate [ids...]          generate the missing and stale specs, or only the named ones
+      --force                regenerate even fresh specs
+      --dry-run              show what would be generated, with token and cost estimates; calls nothing
+      --concurrency <n>      specs generated at once (default: the generation.concurrency option)
+
+Options:
+  --root <folder>            the docs site (default: the current folder)
+  --config <file>            its Astro config (default: astro.config.mjs or .js/.ts)
+  -h, --help                 this help
+
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE.
+Exit codes: 0 success, 1 stale/missing specs or failed generation, 2 bad usage.
+`;
+
+const COMMANDS = ['status', 'check', 'generate'] as const;
+
+/** Runs the CLI; returns the exit code. Never throws for bad input. */
+export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
+	try {
+		let parsed;
+		try {
+			parsed = parseArgs({
+				args: argv,
+				allowPositionals: true,
+				options: {
+					json: { type: 'boolean' },
+					force: { type: 'boolean' },
+					'dry-run': { type: 'boolean' },
+					concurrency: { type: 'string' },
+					root: { type: 'string' },
+					config: { type: 'string' },
+					help: { type: 'boolean', short: 'h' },
+				},
+			});
+		} catch (error) {
+			throw new CliError((error as Error).message, 'Run `prd-specs --help` for the commands and options.');
+		}
+		const { values, positionals } = parsed;
+		const [command, ...rest] = positionals;
+		if (values.help || command === 'help') {
+			io.stdout.write(USAGE);
+			return 0;
+		}
+		if (!command) throw new CliError('No command given.', USAGE);
+		if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) throw new CliError(`Unknown command "${command}".`, `Commands: ${COMMANDS.join(', ')}. Run \`prd-specs --help\`.`);
+		const onlyFor = (option: string, allowed: string) => {
+			if (values[option as keyof typeof values] !== undefined && command !== allowed) throw new CliError(`--${option} is an option of \`${allowed}\`, not of \`${command}\`.`, 'Run `prd-specs --help`.');
+		};
+		onlyFor('json', 'status');
+		onlyFor('force', 'generate');
+		onlyFor('dry-run', 'generate');
+		onlyFor('concurrency', 'generate');
+		if (command !== 'generate' && rest.length > 0) throw new CliError(`\`${command}\` takes no arguments (got ${rest.join(' ')}).`, 'Run `prd-specs --help`.');
+		let concurrency: number | undefined;
+		if (values.concurrency !== undefined) {
+			concurrency = Number(values.concurrency);
+			if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new CliError(`--concurrency must be a whole number from 1 to 16 (got "${values.concurrency}").`);
+		}
+
+		const root = resolve(io.cwd, values.root ?? '.');
+		const { config } = await loadSiteConfig(root, values.config);
+		const context: CommandContext = { root, config, io, ...overrides };
+		if (command === 'status') return await runStatus(context, values.json ?? false);
+		if (command === 'check') return await runCheck(context);
+		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
+	} catch (error) {
+		const apiKey = io.env.OPENAI_API_KEY;
+		if (error instanceof CliError) {
+			io.stderr.write(`prd-specs: ${redactSecrets(error.message, [apiKey])}\n${error.hint ? `${error.hint.trimEnd()}\n` : ''}`);
+			return error.exitCode;
+		}
+		// An AstroError from the config (a bad `prdSpecs()` option) says what to do already.
+		const { message, hint } = error as { message?: string; hint?: string };
+		io.stderr.write(`prd-specs: ${redactSecrets(message ?? String(error), [apiKey])}\n${hint ? `${hint}\n` : ''}`);
+		if (io.env.PRD_SPECS_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+		return 1;
+	}
+}
