@@ -57,6 +57,13 @@ const GenerationSchema = z.strictObject({
 	 * @default false
 	 */
 	offline: z.boolean().default(false),
+	/**
+	 * Also generate in `astro dev`: at start-up, and a few seconds after the last edit of a PRD
+	 * (never once per keystroke). Off by default: editing a PRD in dev then only marks its
+	 * spec stale.
+	 * @default false
+	 */
+	inDev: z.boolean().default(false),
 	/** Prices per million tokens for models that are not built in, to report the cost. */
 	prices: z.record(z.string(), priceSchema).default({}),
 });

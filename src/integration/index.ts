@@ -45,7 +45,8 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				const root = fileURLToPath(astroConfig.root);
 				const strict = resolveStrict(config);
 				// Specs are generated here, before content sync, so the loader and the sidebar see them.
-				const { report } = await prepareSpecs({ root, config, logger, mayGenerate: command === 'build' });
+				const mayGenerate = command === 'build' || (command === 'dev' && config.generation.inDev);
+				const { report } = await prepareSpecs({ root, config, logger, mayGenerate });
 
 				if (report.problems.length > 0) {
 					const count = report.problems.length;

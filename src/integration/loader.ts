@@ -7,7 +7,8 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 
 import { throwPluginError } from './error.ts';
 import { formatProblems } from './problems.ts';
-import { loadProject } from './project.ts';
+import { prepareSpecs } from './pipeline.ts';
+import { loadProject, type ProjectReport } from './project.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
 import { getSharedState, type SharedState } from './store.ts';
 
@@ -15,6 +16,8 @@ type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
 
 const META_IDS_KEY = 'prd-specs:entry-ids';
 const RELOAD_DELAY_MS = 150;
+/** Quiet time after the last PRD edit before `generation.inDev` generates. */
+const DEV_GENERATION_DELAY_MS = 3000;
 
 /**
  * Starlight's docs loader plus the PRD and spec pages. Use it in `src/content.config.ts` in
@@ -131,21 +134,46 @@ function watchSources(context: LoaderContext, root: string, state: SharedState):
 	const dirs = [state.config.prdsDir, state.config.specsDir].map((dir) => join(root, dir));
 	const template = state.config.template ? join(root, state.config.template) : undefined;
 	watcher.add(template ? [...dirs, template] : dirs);
-	let timer: ReturnType<typeof setTimeout> | undefined;
+	let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+	let generationTimer: ReturnType<typeof setTimeout> | undefined;
+	let generating: Promise<void> | undefined;
+
+	const refresh = async (reason: string) => {
+		const report = await loadProject(root, state.config);
+		if (report.problems.length > 0) context.logger.error(`PRD problems:\n${formatProblems(report.problems)}`);
+		await publish(report, reason);
+	};
+	const publish = async (report: ProjectReport, reason: string) => {
+		state.report = report;
+		state.linkProblems.length = 0;
+		const previous = takePreviousEntries(context);
+		await syncEntries(context, state, buildEntries(report, getEntryOptions(context, state)), previous);
+		if (state.linkProblems.length > 0) context.logger.error(`Links to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`);
+		context.logger.info(`Updated the PRD and spec pages (${reason}).`);
+	};
+	// With `generation.inDev`, specs are generated once edits have stopped for a while, one run at a time.
+	const generate = async () => {
+		if (generating) {
+			await generating;
+			return scheduleGeneration();
+		}
+		generating = (async () => {
+			const { report, outcomes } = await prepareSpecs({ root, config: state.config, logger: context.logger, mayGenerate: true });
+			if (outcomes.length > 0) await publish(report, 'specs generated');
+		})().finally(() => (generating = undefined));
+		await generating;
+	};
+	const scheduleGeneration = () => {
+		clearTimeout(generationTimer);
+		generationTimer = setTimeout(() => void generate().catch((error: Error) => context.logger.error(`Generation failed: ${error.message}`)), DEV_GENERATION_DELAY_MS);
+	};
+
 	const onChange = (path: string) => {
 		if (!dirs.some((dir) => path.startsWith(dir)) && path !== template) return;
-		clearTimeout(timer);
-		timer = setTimeout(async () => {
-			const report = await loadProject(root, state.config);
-			if (report.problems.length > 0) {
-				context.logger.error(`PRD problems:\n${formatProblems(report.problems)}`);
-			}
-			state.report = report;
-			state.linkProblems.length = 0;
-			const previous = takePreviousEntries(context);
-			await syncEntries(context, state, buildEntries(report, getEntryOptions(context, state)), previous);
-			if (state.linkProblems.length > 0) context.logger.error(`Links to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`);
-			context.logger.info(`Updated PRD and spec pages after a change to ${relative(root, path)}.`);
+		clearTimeout(reloadTimer);
+		reloadTimer = setTimeout(() => {
+			refresh(`${relative(root, path)} changed`).catch((error: Error) => context.logger.error(`Could not update the PRD pages: ${error.message}`));
+			if (state.config.generation.inDev && !path.startsWith(dirs[1]!)) scheduleGeneration();
 		}, RELOAD_DELAY_MS);
 	};
 	for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, onChange);

@@ -20,6 +20,7 @@ describe('validateConfig', () => {
 				retries: 2,
 				repairRounds: 2,
 				offline: false,
+				inDev: false,
 				prices: {},
 			},
 		});
