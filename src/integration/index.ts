@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import type { StarlightPlugin } from '@astrojs/starlight/types';
+import type { StarlightPlugin, StarlightUserConfig } from '@astrojs/starlight/types';
 import mermaid from 'astro-mermaid';
 
 import { resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
@@ -14,6 +14,8 @@ import { createSharedState, registerConfig, setSharedState } from './store.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
+
+type SidebarItem = NonNullable<StarlightUserConfig['sidebar']>[number];
 export { prdSpecsLoader } from './loader.ts';
 
 /**
@@ -40,7 +42,7 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 	return {
 		name: 'astro-prd-specs',
 		hooks: {
-			'config:setup': async ({ astroConfig, command, config: starlightConfig, logger, updateConfig, addIntegration }) => {
+			'config:setup': async ({ astroConfig, command, config: starlightConfig, logger, updateConfig, addIntegration, addRouteMiddleware }) => {
 				if (command === 'preview') return;
 				const root = fileURLToPath(astroConfig.root);
 				const strict = resolveStrict(config);
@@ -86,9 +88,12 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				addIntegration(createMarkdownIntegration(root));
 
 				if (config.sidebar !== false) {
-					const group = buildSidebarGroup(report, config.sidebar, config.overview, config.openQuestions);
+					// Our nodes are Starlight sidebar items (slug links and groups), in a narrower type.
+					const group = buildSidebarGroup(report, config.sidebar, config.overview, config.openQuestions) as SidebarItem;
 					const existing = starlightConfig.sidebar ?? [];
 					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
+					// Keeps the group current while `astro dev` runs (PRDs added or removed, specs turning stale).
+					addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
 				}
 				if (starlightConfig.expressiveCode !== false) {
 					// The spec template (so every generated spec) has an ```env block: shiki knows it as `dotenv`.

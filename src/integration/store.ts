@@ -40,6 +40,11 @@ export function getSharedState(root: string): SharedState | undefined {
 	return getStore().get(resolve(root));
 }
 
+/** Every project's state in this process (one, unless several sites build in one process). */
+export function getSharedStates(): SharedState[] {
+	return [...getStore().values()];
+}
+
 // `prdSpecs()` records its validated options here when `astro.config.mjs` runs, so that the CLI
 // can load the same config file and use exactly the options the site builds with.
 const CONFIGS_KEY = Symbol.for('astro-prd-specs/configs');

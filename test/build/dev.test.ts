@@ -43,6 +43,7 @@ describe('astro dev', () => {
 
 		await writeFile(prdPath, original.replace('Produce a monthly invoice.', 'Produce a weekly invoice.'));
 		await eventually(async () => (await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the stale warning');
+		expect((await page(`${server.url}/prds/billing/`)).html).toMatch(/href="\/specs\/billing\/"[\s\S]*?stale/);
 		expect(server.output()).toContain('Updated the PRD and spec pages (prds/billing.md changed).');
 	});
 
@@ -52,9 +53,13 @@ describe('astro dev', () => {
 		await eventually(async () => (await page(`${server.url}/prds/added/`)).status === 200, 'the new PRD page');
 		expect((await page(`${server.url}/prds/added/`)).html).toContain('Added while running');
 		expect((await page(`${server.url}/specs/added/`)).html).toContain('Not generated yet');
+		// The sidebar follows without a restart: the new PRD with a `missing` badge on its spec.
+		const sidebar = /<nav[^>]*aria-label="Main"[\s\S]*?<\/nav>/.exec((await page(`${server.url}/prds/billing/`)).html)?.[0] ?? '';
+		expect(sidebar).toMatch(/Added while running[\s\S]*href="\/prds\/added\/"[\s\S]*href="\/specs\/added\/"[\s\S]*?missing/);
 
 		await rm(path);
 		await eventually(async () => (await page(`${server.url}/prds/added/`)).status === 404, 'the removed PRD page to go');
+		expect((await page(`${server.url}/prds/billing/`)).html).not.toContain('href="/prds/added/"');
 	});
 });
 

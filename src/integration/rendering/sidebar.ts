@@ -1,10 +1,15 @@
-import type { StarlightUserConfig } from '@astrojs/starlight/types';
-
 import type { PrdSpecsConfig } from '../config.ts';
 import type { ProjectReport, SpecState } from '../project.ts';
 import { getPrdSlug, getSpecSlug } from './urls.ts';
 
-type SidebarItem = NonNullable<StarlightUserConfig['sidebar']>[number];
+/** A sidebar item in the shape of Starlight's `sidebar` config (link by slug, or group). */
+export interface SidebarNode {
+	label: string;
+	slug?: string;
+	collapsed?: boolean;
+	badge?: { text: string; variant: 'caution' | 'note' };
+	items?: SidebarNode[];
+}
 
 const BADGES: Record<Exclude<SpecState, 'fresh'>, { text: string; variant: 'caution' | 'note' }> = {
 	stale: { text: 'stale', variant: 'caution' },
@@ -23,8 +28,8 @@ export function buildSidebarGroup(
 	sidebar: Exclude<PrdSpecsConfig['sidebar'], false>,
 	overview: PrdSpecsConfig['overview'],
 	openQuestions: PrdSpecsConfig['openQuestions'] = false,
-): SidebarItem {
-	const items: SidebarItem[] = [];
+): SidebarNode {
+	const items: SidebarNode[] = [];
 	if (overview !== false && overview.slug !== 'index') items.push({ label: overview.title, slug: overview.slug });
 	if (openQuestions !== false) items.push({ label: openQuestions.title, slug: openQuestions.slug });
 	const collapsed = report.prds.length > COLLAPSE_ABOVE;
