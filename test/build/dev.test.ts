@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { prdSource } from '../helpers/files.ts';
 import { startFakeOpenAI } from '../helpers/openai-server.ts';
-import { specText } from '../helpers/spec-text.ts';
+import { appNameOf, specText } from '../helpers/spec-text.ts';
 import { startDevServer, useFixtureSite } from '../helpers/site.ts';
 
 const fixtureSite = useFixtureSite();
@@ -64,7 +64,7 @@ describe('astro dev', () => {
 });
 
 test('with generation.inDev, dev generates at start-up and once after a burst of edits', async () => {
-	const openai = await startFakeOpenAI((request) => ({ type: 'text', content: specText(/<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'App') }));
+	const openai = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)) }));
 	const dir = await fixtureSite();
 	const server = await startDevServer(dir, { FIXTURE_IN_DEV: '1', OPENAI_API_KEY: 'sk-dev', OPENAI_BASE_URL: openai.baseURL });
 	try {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prdSource } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { buildSite, getMain, readPage, useFixtureSite } from '../helpers/site.ts';
-import { INVALID_DIAGRAM, specText } from '../helpers/spec-text.ts';
+import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
 
 const API_KEY = 'sk-build-test-KEY-that-must-not-leak-42';
 const fixtureSite = useFixtureSite();
@@ -21,7 +21,7 @@ describe('astro build with an API key and an OpenAI-compatible server', () => {
 	let dir: string;
 	beforeAll(async () => {
 		server = await startFakeOpenAI((request) => {
-			const app = /<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'App';
+			const app = appNameOf(request.text);
 			return { type: 'text', content: specText(app, { before: '<technical_planning>\nprivate\n</technical_planning>\n', marker: 'zygomorphic' }) };
 		});
 		dir = await fixtureSite();

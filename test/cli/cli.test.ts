@@ -5,14 +5,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { runCli, useFixtureSite } from '../helpers/site.ts';
-import { INVALID_DIAGRAM, specText } from '../helpers/spec-text.ts';
+import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
 
 const fixtureSite = useFixtureSite();
 const API_KEY = 'sk-cli-test-0123456789-secret';
 
 let server: FakeOpenAIServer;
 beforeAll(async () => {
-	server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(/<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'App') }));
+	server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)) }));
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -111,7 +111,7 @@ describe('prd-specs generate against an OpenAI-compatible server', () => {
 		const dir = await fixtureSite();
 		server.handler = () => ({ type: 'text', content: specText('Notification preferences', { diagram: INVALID_DIAGRAM }) });
 		const result = await runCli(dir, ['generate', '--concurrency', '1'], withKey());
-		server.handler = (request) => ({ type: 'text', content: specText(/<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'App') });
+		server.handler = (request) => ({ type: 'text', content: specText(appNameOf(request.text)) });
 		expect(result.code).toBe(1);
 		expect(result.output).toContain('error: prds/notifications.md: the generated spec still has 1 problem after 2 repair rounds');
 		expect(result.stdout).toMatch(/Specs: 0 generated, 1 reused, 1 failed;/);

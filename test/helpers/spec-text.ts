@@ -40,3 +40,8 @@ export function specText(appName: string, options: SpecTextOptions = {}): string
 	});
 	return `${options.before ?? ''}# Technical Specification: ${appName}\n\n${sections.join('\n\n')}\n`;
 }
+
+/** The app name a generation request asks a spec for (from the filled prompt). */
+export function appNameOf(promptText: string): string {
+	return /<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(promptText)?.[1] ?? 'unknown';
+}

@@ -8,7 +8,7 @@ import { validateConfig, type PrdSpecsUserConfig } from '../../src/integration/c
 import { prepareSpecs } from '../../src/integration/pipeline.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer, type RecordedRequest } from '../helpers/openai-server.ts';
-import { INVALID_DIAGRAM, specText } from '../helpers/spec-text.ts';
+import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
 const API_KEY = 'sk-proj-SECRET-must-never-appear-9f8e7d6c5b4a';
@@ -25,7 +25,7 @@ const logger = {
 
 /** The app name a request asks a spec for. */
 function appOf(request: RecordedRequest): string {
-	return /<app_name>\s*([^\n<]+?)\s*<\/app_name>/.exec(request.text)?.[1] ?? 'unknown';
+	return appNameOf(request.text);
 }
 
 function isRepair(request: RecordedRequest): boolean {
