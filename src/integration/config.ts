@@ -37,7 +37,8 @@ const GenerationSchema = z.strictObject({
 	 */
 	concurrency: z.number().int().min(1).max(16, { error: '`generation.concurrency` must be between 1 and 16.' }).default(2),
 	/**
-	 * Deadline for one spec's answer, retries of a broken stream included.
+	 * Deadline in seconds for one answer of the model, retries of a broken stream included
+	 * (a repair round is a new answer with its own deadline).
 	 * @default 600
 	 */
 	timeoutSeconds: z.number().positive().max(3600).default(600),

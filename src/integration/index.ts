@@ -76,8 +76,9 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				for (const { prd } of missing) {
 					logger.warn(`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Build with \`OPENAI_API_KEY\` set to generate it.`);
 				}
-				for (const { prd, spec } of stale) {
-					logger.warn(`${prd.file} changed since \`${spec!.file}\` was generated: the spec is published with a stale warning.`);
+				for (const { prd, spec, staleBecause } of stale) {
+					const changed = staleBecause === 'template' ? 'The prompt template changed' : `${prd.file} changed`;
+					logger.warn(`${changed} since \`${spec!.file}\` was generated: the spec is published with a stale warning.`);
 				}
 				logger.info(
 					`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}: ${report.prds.length - missing.length - stale.length} fresh, ${stale.length} stale, ${missing.length} missing.`,

@@ -121,10 +121,10 @@ function throwLinkProblems(state: SharedState): void {
 function assertNoHandWrittenPage(filePath: string | undefined, rootPath: string, entry: DocsEntry): void {
 	if (!filePath || !existsSync(join(rootPath, filePath))) return;
 	throwPluginError(
-		`\`${filePath}\` and ${entry.sourceFile ? `\`${entry.sourceFile}\`` : 'the PRD overview'} both publish the page \`/${entry.id}/\`.`,
+		`\`${filePath}\` and ${entry.sourceFile ? `\`${entry.sourceFile}\`` : 'the integration'} both publish the page \`/${entry.id}/\`.`,
 		entry.sourceFile
 			? 'Rename or move the hand-written page: PRD and spec pages live under `prds/` and `specs/`.'
-			: 'Rename the hand-written page, or set the `overview.slug` option of `prdSpecs()` to another path (or `false`).',
+			: 'Rename the hand-written page, or give the generated page another path with the `overview.slug` or `openQuestions.slug` option of `prdSpecs()` (or turn it off with `overview: false` / `openQuestions: false`).',
 	);
 }
 

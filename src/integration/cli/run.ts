@@ -19,11 +19,12 @@ Commands:
 
 Options:
   --root <folder>            the docs site (default: the current folder)
-  --config <file>            its Astro config (default: astro.config.mjs or .js/.ts)
+  --config <file>            its Astro config (default: astro.config.mjs, .js, .mts or .ts)
   -h, --help                 this help
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE.
-Exit codes: 0 success, 1 stale/missing specs or failed generation, 2 bad usage.
+Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PRDs or options;
+2 bad usage (unknown command, option or id, no API key, offline mode).
 `;
 
 const COMMANDS = ['status', 'check', 'generate'] as const;
