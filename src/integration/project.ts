@@ -47,7 +47,7 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 	const template = templateResult.template;
 
 	const prds = scan.prds.map((prd): PrdStatus => {
-		const inputHash = computeInputHash(template.text, prd);
+		const inputHash = computeInputHash(template.hash, prd);
 		const spec = cache.specs.get(prd.id);
 		if (!spec) return { prd, inputHash, state: 'missing' };
 		const missingSections = findMissingSections(spec.body, template.sections);

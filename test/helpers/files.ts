@@ -37,7 +37,7 @@ export async function writeFreshSpec(
 	const prd = { frontmatter: PrdFrontmatterSchema.parse(parsed.data), body: parsed.body.trim() };
 	const metadata: SpecMetadata = {
 		prd: id,
-		inputHash: computeInputHash(template.template.text, prd),
+		inputHash: computeInputHash(template.template.hash, prd),
 		templateHash: template.template.hash,
 		source: 'manual',
 		generatedAt: '2026-11-01T09:30:00Z',

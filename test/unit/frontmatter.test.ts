@@ -32,9 +32,9 @@ describe('parseFrontmatter', () => {
 	});
 
 	test('names the frontmatter line of a YAML syntax error', () => {
-		const result = parseFrontmatter('---\ntitle: ok\nowner: "unterminated\n---\nBody');
+		const result = parseFrontmatter('---\ntitle: ok\n  owner: me\nstatus: draft\n---\nBody');
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.message).toBe("the frontmatter is not valid YAML on line 3: Missing closing \"quote.");
+		if (!result.ok) expect(result.message).toBe('the frontmatter is not valid YAML on line 3: bad indentation of a mapping entry.');
 	});
 
 	test('rejects duplicate keys', () => {

@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { computeInputHash, sha256 } from '../../src/integration/cache/hash.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 
-const TEMPLATE = 'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
+const TEMPLATE_TEXT = 'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
+const TEMPLATE = sha256(TEMPLATE_TEXT);
 
 function prd(frontmatter: Record<string, unknown>, body = '## Goal\n\nShip it.') {
 	return { frontmatter: PrdFrontmatterSchema.parse({ title: 'Checkout', ...frontmatter }), body };
@@ -35,7 +36,7 @@ describe('computeInputHash', () => {
 			computeInputHash(TEMPLATE, prd({ constraints: ['Runs on AWS'], appName: 'Paywise' })),
 			computeInputHash(TEMPLATE, prd({ constraints: ['Runs on GCP'] })),
 			computeInputHash(TEMPLATE, prd({})),
-			computeInputHash(`${TEMPLATE}Be brief.\n`, prd({ constraints: ['Runs on AWS'] })),
+			computeInputHash(sha256(`${TEMPLATE_TEXT}Be brief.\n`), prd({ constraints: ['Runs on AWS'] })),
 		];
 		expect(new Set([base, ...variants]).size).toBe(variants.length + 1);
 	});
@@ -45,6 +46,10 @@ describe('computeInputHash', () => {
 		expect(computeInputHash(TEMPLATE, prd({ title: 'Checkout v2', appName: 'Paywise' }))).toBe(
 			computeInputHash(TEMPLATE, prd({ appName: 'Paywise' })),
 		);
+	});
+
+	test('values are kept apart: moving text from the app name to the body changes the hash', () => {
+		expect(computeInputHash(TEMPLATE, prd({ appName: 'Pay' }, 'wise body'))).not.toBe(computeInputHash(TEMPLATE, prd({ appName: 'Paywise' }, ' body')));
 	});
 
 	test('a constraints list and the same list written as text hash alike', () => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 
 import { expect, test } from 'vitest';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 
 const ROOT = new URL('../../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', ROOT), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
@@ -16,7 +16,7 @@ async function workflowSteps(): Promise<[string, Step[]][]> {
 	const files = (await readdir(dir)).filter((name) => name.endsWith('.yml'));
 	return Promise.all(
 		files.map(async (name) => {
-			const workflow = parse(await readFile(new URL(name, dir), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+			const workflow = load(await readFile(new URL(name, dir), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
 			return [name, Object.values(workflow.jobs).flatMap((job) => job.steps)] as [string, Step[]];
 		}),
 	);

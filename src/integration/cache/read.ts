@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Problem } from '../problems.ts';
@@ -32,7 +33,8 @@ export async function readSpecCache(root: string, specsDir: string): Promise<Spe
 		const file = `${specsDir}/${name}`;
 		let source: string;
 		try {
-			source = await readFile(join(root, specsDir, name), 'utf8');
+			// Synchronous on purpose, as in `scanPrds`.
+			source = readFileSync(join(root, specsDir, name), 'utf8');
 		} catch (error) {
 			problems.push({
 				file,

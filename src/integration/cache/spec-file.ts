@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stringify } from 'yaml';
+import { CORE_SCHEMA, dump } from 'js-yaml';
 
 import { normalizeNewlines, parseFrontmatter } from '../prds/frontmatter.ts';
 import type { Problem } from '../problems.ts';
@@ -15,7 +15,7 @@ const tokens = z.number().int().nonnegative();
 export const SpecMetadataSchema = z.strictObject({
 	/** Id of the PRD the spec was written from. */
 	prd: z.string({ error: '`prd` must be the id of the PRD.' }),
-	/** Cache key: hash of the filled prompt the spec was generated from. */
+	/** Cache key: identifies the filled prompt the spec was generated from (see `computeInputHash`). */
 	inputHash: hashSchema('inputHash'),
 	/** Hash of the prompt template at the time. */
 	templateHash: hashSchema('templateHash'),
@@ -84,6 +84,6 @@ export function parseSpecFile(source: string, file: string, id: string): SpecFil
 
 /** The text of a spec file: metadata as YAML frontmatter, then the spec. */
 export function serializeSpecFile(metadata: SpecMetadata, body: string): string {
-	const yamlText = stringify(SpecMetadataSchema.parse(metadata), { lineWidth: 0 });
+	const yamlText = dump(SpecMetadataSchema.parse(metadata), { lineWidth: -1, noRefs: true, schema: CORE_SCHEMA });
 	return `---\n${yamlText}---\n\n${normalizeNewlines(body).trim()}\n`;
 }

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 
 /** Text with a UTF-8 BOM removed and every line ending turned into `\n`. */
 export function normalizeNewlines(text: string): string {
@@ -9,46 +9,51 @@ export type FrontmatterResult =
 	| { ok: true; data: Record<string, unknown>; body: string }
 	| { ok: false; message: string; hint: string };
 
-const FENCE = /^---[ \t]*$/;
-
 /**
  * Splits a markdown file into its YAML frontmatter (which must be a mapping) and its body.
  * Line endings are normalised first, so CRLF files behave like LF ones.
  */
 export function parseFrontmatter(source: string): FrontmatterResult {
-	const lines = normalizeNewlines(source).split('\n');
-	if (!FENCE.test(lines[0] ?? '')) {
+	// Only the frontmatter is split into lines: bodies can be long, and there are thousands.
+	const text = source.includes('\r') || source.startsWith('\uFEFF') ? normalizeNewlines(source) : source;
+	const opening = /^---[ \t]*(?:\n|$)/.exec(text);
+	if (!opening) {
 		return {
 			ok: false,
 			message: 'the file has no frontmatter.',
 			hint: 'Start the file with a `---` line, the YAML fields (at least `title:`), and another `---` line.',
 		};
 	}
-	const end = lines.findIndex((line, index) => index > 0 && FENCE.test(line));
-	if (end === -1) {
+	const closingFence = /^---[ \t]*$/gm;
+	closingFence.lastIndex = opening[0].length;
+	const closing = closingFence.exec(text);
+	if (!closing) {
 		return {
 			ok: false,
 			message: 'the frontmatter is never closed.',
 			hint: 'Add a `---` line after the last frontmatter field.',
 		};
 	}
-	const yamlText = lines.slice(1, end).join('\n');
-	const document = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
-	if (document.errors.length > 0) {
-		const error = document.errors[0]!;
+	const yamlEnd = closing.index;
+	const bodyStart = yamlEnd + closing[0].length + 1;
+	const yamlText = text.slice(opening[0].length, yamlEnd).replace(/\n$/, '');
+	const body = text.slice(bodyStart);
+	let data: unknown;
+	try {
+		// The core schema keeps dates such as `generatedAt` as text; duplicate keys are errors.
+		data = load(yamlText, { schema: CORE_SCHEMA });
+	} catch (error) {
+		if (!(error instanceof YAMLException)) throw error;
 		// The YAML starts on the file's second line, after the opening `---`.
-		const line = error.linePos?.[0]?.line;
-		const where = line === undefined ? '' : ` on line ${line + 1}`;
-		const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+		const where = error.mark ? ` on line ${error.mark.line + 2}` : '';
 		return {
 			ok: false,
-			message: `the frontmatter is not valid YAML${where}: ${reason}.`,
+			message: `the frontmatter is not valid YAML${where}: ${error.reason}.`,
 			hint: 'Fix the YAML syntax; quote values that contain `:` or start with a special character.',
 		};
 	}
-	const data: unknown = document.toJS();
 	if (data === null || data === undefined) {
-		return { ok: true, data: {}, body: lines.slice(end + 1).join('\n') };
+		return { ok: true, data: {}, body };
 	}
 	if (typeof data !== 'object' || Array.isArray(data)) {
 		return {
@@ -57,5 +62,5 @@ export function parseFrontmatter(source: string): FrontmatterResult {
 			hint: 'Write the frontmatter as YAML fields, e.g. `title: Checkout`.',
 		};
 	}
-	return { ok: true, data: data as Record<string, unknown>, body: lines.slice(end + 1).join('\n') };
+	return { ok: true, data: data as Record<string, unknown>, body };
 }

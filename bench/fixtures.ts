@@ -1,0 +1,65 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { computeInputHash } from '../src/integration/cache/hash.ts';
+import { parseSpecFile, serializeSpecFile } from '../src/integration/cache/spec-file.ts';
+import { loadTemplate } from '../src/integration/generation/template.ts';
+import { scanPrds } from '../src/integration/prds/scan.ts';
+
+const REPO = new URL('../', import.meta.url).pathname;
+const SAMPLES = ['fleet-telemetry', 'mobile-checkout', 'team-calendar'];
+
+export interface Sample {
+	prd: string;
+	spec: string;
+}
+
+/** The repository's own sample PRDs and specs: realistic sizes, with mermaid. */
+export async function readSamples(): Promise<Sample[]> {
+	return Promise.all(
+		SAMPLES.map(async (id) => {
+			const prd = await readFile(join(REPO, 'prds', `${id}.md`), 'utf8');
+			const parsed = parseSpecFile(await readFile(join(REPO, 'src/content/specs', `${id}.md`), 'utf8'), id, id);
+			if (!parsed.ok) throw new Error(`sample spec ${id} is invalid`);
+			// `prd:` links point at the samples' ids, which the generated projects do not have.
+			return { prd: prd.replace(/\]\((prd|spec):[^)]*\)/g, ']'), spec: parsed.spec.body.replace(/\]\((prd|spec):[^)]*\)/g, ']') };
+		}),
+	);
+}
+
+/**
+ * Writes `count` PRDs (copies of the samples, each with its own id, title and a line of its own,
+ * so every hash differs) under `root`, with a fresh cached spec for each when `withSpecs`.
+ */
+export async function writeProject(root: string, count: number, samples: Sample[], withSpecs = true): Promise<void> {
+	await rm(root, { recursive: true, force: true });
+	await mkdir(join(root, 'prds'), { recursive: true });
+	await mkdir(join(root, 'src/content/specs'), { recursive: true });
+	const writes: Promise<void>[] = [];
+	for (let index = 0; index < count; index++) {
+		const sample = samples[index % samples.length]!;
+		const id = `prd-${String(index).padStart(5, '0')}`;
+		const prd = sample.prd
+			.replace(/^title: (.*)$/m, `title: $1 ${index}`)
+			.replace(/^related: .*$/m, 'related: []')
+			.replace(/\n---\n/, `\n---\n\nThis is requirement set number ${index}.\n`);
+		writes.push(writeFile(join(root, 'prds', `${id}.md`), prd));
+		if (writes.length >= 256) await Promise.all(writes.splice(0));
+	}
+	await Promise.all(writes.splice(0));
+	if (!withSpecs) return;
+	const template = await loadTemplate(root, undefined);
+	if (!template.ok) throw new Error('template');
+	const scan = await scanPrds(root, 'prds');
+	if (scan.problems.length > 0) throw new Error(scan.problems.map((p) => p.message).join('\n'));
+	for (const [index, prd] of scan.prds.entries()) {
+		const body = samples[index % samples.length]!.spec.replace(/^# (.*)$/m, `# $1 ${index}`);
+		const text = serializeSpecFile(
+			{ prd: prd.id, inputHash: computeInputHash(template.template.hash, prd), templateHash: template.template.hash, source: 'manual', generatedAt: '2026-11-26T00:00:00Z' },
+			body,
+		);
+		writes.push(writeFile(join(root, 'src/content/specs', `${prd.id}.md`), text));
+		if (writes.length >= 256) await Promise.all(writes.splice(0));
+	}
+	await Promise.all(writes);
+}
