@@ -157,9 +157,16 @@ export const PrdSpecsConfigSchema = z
 					label: z.string().min(1).default('Specifications'),
 					/** Where the group goes in the sidebar. @default 'start' */
 					position: z.enum(['start', 'end']).default('start'),
+					/**
+					 * `grouped`: one entry per PRD holding its requirements and its spec; `flat`: a list of
+					 * PRDs and a list of specs, lighter on every page of a large site; `auto`: grouped up to
+					 * 20 PRDs, flat above.
+					 * @default 'auto'
+					 */
+					layout: z.enum(['auto', 'grouped', 'flat'], { error: '`sidebar.layout` must be `auto`, `grouped` or `flat`.' }).default('auto'),
 				}),
 			])
-			.default({ label: 'Specifications', position: 'start' }),
+			.default({ label: 'Specifications', position: 'start', layout: 'auto' }),
 		/** How specs are generated when one is missing or stale and an API key is set. */
 		generation: GenerationSchema.default(GenerationSchema.parse({})),
 		/**
@@ -175,7 +182,7 @@ export const PrdSpecsConfigSchema = z
 		strict: false,
 		overview: { slug: 'prds', title: 'Product requirements' },
 		openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
-		sidebar: { label: 'Specifications', position: 'start' },
+		sidebar: { label: 'Specifications', position: 'start', layout: 'auto' },
 		mermaid: true,
 		generation: GenerationSchema.parse({}),
 	});

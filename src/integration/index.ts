@@ -93,8 +93,9 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					const group = buildSidebarGroup(report, config.sidebar, config.overview, config.openQuestions) as SidebarItem;
 					const existing = starlightConfig.sidebar ?? [];
 					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
-					// Keeps the group current while `astro dev` runs (PRDs added or removed, specs turning stale).
-					addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
+					// Keeps the group current while `astro dev` runs (PRDs added or removed, specs turning
+					// stale); a build's sidebar is already current.
+					if (command === 'dev') addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
 				}
 				if (starlightConfig.expressiveCode !== false) {
 					// The spec template (so every generated spec) has an ```env block: shiki knows it as `dotenv`.

@@ -7,9 +7,9 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 
 import { throwPluginError } from './error.ts';
 import { formatProblems } from './problems.ts';
-import { prepareSpecs } from './pipeline.ts';
 import { loadProject, type ProjectReport } from './project.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
+import { isGroupedLayout } from './rendering/sidebar.ts';
 import { getSharedState, type SharedState } from './store.ts';
 
 type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
@@ -57,7 +57,7 @@ function getEntryOptions(context: LoaderContext, state: SharedState) {
 		editLinkBaseUrl: state.editLinkBaseUrl,
 		overview: state.config.overview,
 		openQuestions: state.config.openQuestions,
-		sidebar: state.config.sidebar !== false,
+		pairedPagination: isGroupedLayout(state.config.sidebar, state.report?.prds.length ?? 0),
 		specsDir: state.config.specsDir,
 	};
 }
@@ -85,20 +85,22 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 	for (const entry of entries) {
 		entryIds.add(entry.id);
 		assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
-		const data = await context.parseData({ id: entry.id, data: entry.data });
-		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(data), ids });
+		// The digest is of our own input, so an unchanged page skips validation and rendering.
+		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(entry.data), ids });
 		const old = previous.get(entry.id) ?? store.get(entry.id);
 		if (old?.digest === digest && old.rendered) {
 			store.set(old);
 			continue;
 		}
+		const data = await context.parseData({ id: entry.id, data: entry.data });
 		// A path inside the docs collection makes Starlight's path-gated markdown plugins
 		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
 		state.untrustedFiles.set(fileURLToPath(fileURL), entry.sourceFile ?? `the generated page /${entry.id}/`);
 		const rendered = await context.renderMarkdown(entry.body, { fileURL });
 		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
-		store.set({ id: entry.id, data, body: entry.body, rendered, digest, filePath });
+		// No `body`: nothing reads it, and the data store is bundled into the server build.
+		store.set({ id: entry.id, data, rendered, digest, filePath });
 	}
 	for (const [id, entry] of previous) {
 		// Pages of PRDs that were removed; keep an entry that a real file has taken over since.
@@ -158,6 +160,9 @@ function watchSources(context: LoaderContext, root: string, state: SharedState):
 			return scheduleGeneration();
 		}
 		generating = (async () => {
+			// Imported here: the loader is bundled into the site's server build, which should not
+			// carry the OpenAI client and the generation code.
+			const { prepareSpecs } = await import('./pipeline.ts');
 			const { report, outcomes } = await prepareSpecs({ root, config: state.config, logger: context.logger, mayGenerate: true });
 			if (outcomes.length > 0) await publish(report, 'specs generated');
 		})().finally(() => (generating = undefined));

@@ -10,7 +10,7 @@ describe('validateConfig', () => {
 			strict: false,
 			overview: { slug: 'prds', title: 'Product requirements' },
 			openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
-			sidebar: { label: 'Specifications', position: 'start' },
+			sidebar: { label: 'Specifications', position: 'start', layout: 'auto' },
 			mermaid: true,
 			generation: {
 				model: 'gpt-6.1-terra',

@@ -5,7 +5,7 @@ import type { PrdStatus, ProjectReport } from '../../src/integration/project.ts'
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { buildEntries, type EntryOptions } from '../../src/integration/rendering/entries.ts';
 import { escapeMarkdown, markdownCode, splitLeadingH1 } from '../../src/integration/rendering/markdown.ts';
-import { buildSidebarGroup } from '../../src/integration/rendering/sidebar.ts';
+import { buildSidebarGroup, isGroupedLayout } from '../../src/integration/rendering/sidebar.ts';
 
 function status(id: string, frontmatter: Record<string, unknown>, state: PrdStatus['state'], spec?: Partial<CachedSpec>): PrdStatus {
 	return {
@@ -144,7 +144,7 @@ describe('buildEntries', () => {
 
 test('the sidebar groups each PRD with its spec and badges specs that are not fresh', () => {
 	expect(
-		buildSidebarGroup(report, { label: 'Specifications', position: 'start' }, { slug: 'prds', title: 'All PRDs' }, { slug: 'open-questions', title: 'Open questions', section: 'x' }),
+		buildSidebarGroup(report, { label: 'Specifications', position: 'start', layout: 'auto' }, { slug: 'prds', title: 'All PRDs' }, { slug: 'open-questions', title: 'Open questions', section: 'x' }),
 	).toEqual({
 		label: 'Specifications',
 		items: [
@@ -191,7 +191,7 @@ test('markdownCode shows backticks literally', () => {
 });
 
 test('with our sidebar, prev/next links name the PRD they lead to', () => {
-	const entries = buildEntries(report, { ...options, sidebar: true });
+	const entries = buildEntries(report, { ...options, pairedPagination: true });
 	const data = (id: string) => entries.find((e) => e.id === id)!.data;
 	expect(data('prds/checkout')).toMatchObject({ next: 'Spec: Checkout <b>flow</b>' });
 	expect(data('prds/checkout').prev).toBeUndefined();
@@ -200,4 +200,35 @@ test('with our sidebar, prev/next links name the PRD they lead to', () => {
 	expect(data('specs/new-one')).toMatchObject({ prev: 'PRD: New one' });
 	expect(data('specs/new-one').next).toBeUndefined();
 	expect(buildEntries(report, options).find((e) => e.id === 'prds/search')!.data.prev).toBeUndefined();
+});
+
+test('a flat sidebar lists PRDs and specs apart; auto switches to it above 20 PRDs', () => {
+	const flat = buildSidebarGroup(report, { label: 'Specs', position: 'end', layout: 'flat' }, false, false);
+	expect(flat).toEqual({
+		label: 'Specs',
+		items: [
+			{
+				label: 'Requirements',
+				collapsed: true,
+				items: [
+					{ label: 'Checkout <b>flow</b>', slug: 'prds/checkout' },
+					{ label: 'Search', slug: 'prds/search' },
+					{ label: 'New one', slug: 'prds/new-one' },
+				],
+			},
+			{
+				label: 'Technical specs',
+				collapsed: true,
+				items: [
+					{ label: 'Checkout <b>flow</b>', slug: 'specs/checkout' },
+					{ label: 'Search', slug: 'specs/search', badge: { text: 'stale', variant: 'caution' } },
+					{ label: 'New one', slug: 'specs/new-one', badge: { text: 'missing', variant: 'note' } },
+				],
+			},
+		],
+	});
+	expect(isGroupedLayout({ label: 'S', position: 'start', layout: 'auto' }, 20)).toBe(true);
+	expect(isGroupedLayout({ label: 'S', position: 'start', layout: 'auto' }, 21)).toBe(false);
+	expect(isGroupedLayout({ label: 'S', position: 'start', layout: 'grouped' }, 500)).toBe(true);
+	expect(isGroupedLayout(false, 1)).toBe(false);
 });

@@ -53,12 +53,15 @@ export interface SpecOutcome {
  * as it was. Never throws for a failed generation: each outcome says what happened.
  */
 export async function generateSpecs(options: GenerateSpecsOptions): Promise<SpecOutcome[]> {
-	let checker: Promise<MermaidChecker> | undefined;
-	const getChecker = () => (checker ??= startMermaidChecker());
+	// Started now, so that loading mermaid in the worker overlaps the first requests.
+	const checker = options.targets.length > 0 ? startMermaidChecker() : undefined;
+	// A failed start is reported by each spec's check; this only keeps it from going unhandled.
+	checker?.catch(() => undefined);
+	const getChecker = () => checker!;
 	try {
 		return await mapWithConcurrency(options.targets, options.concurrency, (target) => generateOne(target, options, getChecker));
 	} finally {
-		if (checker) await (await checker).close();
+		await checker?.then((started) => started.close(), () => undefined);
 	}
 }
 

@@ -24,8 +24,8 @@ export interface EntryOptions {
 	overview: PrdSpecsConfig['overview'];
 	openQuestions: PrdSpecsConfig['openQuestions'];
 	specsDir: string;
-	/** Whether our sidebar group orders the pages (PRD, its spec, next PRD...): then prev/next links get clear labels. */
-	sidebar?: boolean;
+	/** Whether our sidebar pairs each PRD with its spec (PRD, its spec, next PRD...): then prev/next links get clear labels. */
+	pairedPagination?: boolean;
 }
 
 const STATE_LABELS: Record<SpecState, string> = {
@@ -46,7 +46,7 @@ export function buildEntries(report: ProjectReport, options: EntryOptions): Docs
 	const context: PageContext = { ...options, byId, referencedBy };
 	const entries = report.prds.flatMap((status, index) => {
 		const pages = [buildPrdEntry(status, context), buildSpecEntry(status, context)];
-		if (options.sidebar) labelPagination(pages, report.prds[index - 1], report.prds[index + 1]);
+		if (options.pairedPagination) labelPagination(pages, report.prds[index - 1], report.prds[index + 1]);
 		return pages;
 	});
 	if (options.overview !== false) entries.push(buildOverviewEntry(report, context, options.overview));
