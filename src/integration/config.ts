@@ -65,6 +65,12 @@ const GenerationSchema = z.strictObject({
 	 * @default false
 	 */
 	inDev: z.boolean().default(false),
+	/**
+	 * Largest prompt sent, in tokens (estimated at four characters a token). A PRD whose prompt
+	 * is larger fails with a clear message instead of a request the model would reject.
+	 * @default 200000
+	 */
+	maxInputTokens: z.number().int().positive().default(200_000),
 	/** Prices per million tokens for models that are not built in, to report the cost. */
 	prices: z.record(z.string(), priceSchema).default({}),
 });

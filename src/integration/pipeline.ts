@@ -57,6 +57,7 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 		generator,
 		concurrency: config.generation.concurrency,
 		repairRounds: config.generation.repairRounds,
+		maxInputTokens: config.generation.maxInputTokens,
 		logger,
 		...(options.signal && { signal: options.signal }),
 	});

@@ -91,6 +91,11 @@ export async function startDevServer(dir: string, env: Record<string, string> = 
 	};
 }
 
+/** Starts the `prd-specs` bin without waiting for it, to kill it midway. */
+export function spawnCli(dir: string, args: string[], env: Record<string, string> = {}) {
+	return spawn(process.execPath, [CLI_BIN, ...args], { cwd: dir, env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 function runNode(dir: string, args: string[], env: Record<string, string>): Promise<BuildResult> {
 	const childEnv = userEnv(env);
 	return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -198,6 +198,38 @@ describe('spec generation', () => {
 	test('PRD_SPECS_MODEL overrides the model option', async () => {
 		await run({ generation: { model: 'gpt-6-luna' } }, { PRD_SPECS_MODEL: 'gpt-6.1-sol' });
 		expect(new Set(server.requests.map((r) => r.body.model))).toEqual(new Set(['gpt-6.1-sol']));
+	});
+});
+
+describe('faults', () => {
+	test('a PRD whose prompt is over the input limit is not sent and says why; the others go on', async () => {
+		await writeFiles(root, { 'prds/huge.md': prdSource('title: Huge', `## Everything\n\n${'All the requirements, again and again. '.repeat(30_000)}\n`) });
+		const { outcomes } = await run({ generation: { maxInputTokens: 100_000 } });
+		expect(outcomes.find((o) => o.id === 'huge')).toMatchObject({ status: 'failed', requests: 0 });
+		expect(outcomes.filter((o) => o.status === 'generated').map((o) => o.id)).toEqual(['alpha', 'beta']);
+		expect(server.requests.map((r) => appOf(r)).sort()).toEqual(['Alphapay', 'Betabook']);
+		expect(logs).toContainEqual(expect.stringMatching(/^error prds\/huge\.md: no spec generated: its prompt is about [\d,]+ tokens, over the `generation\.maxInputTokens` limit of 100,000; shorten the PRD/));
+	});
+
+	test.each([
+		['a 429 storm', { type: 'error', status: 429, message: 'Rate limit reached', headers: { 'retry-after-ms': '10' } }, 3, /the API answered 429 \(rate limited or out of quota, after retries\)/],
+		['a 500 on every request', { type: 'error', status: 500, message: 'boom' }, 3, /the API answered 500: boom/],
+		['a server that hangs past the deadline', { type: 'hang' }, 1, /no complete answer within 1 s/],
+		['streams that always break', { type: 'text', content: specText('Alphapay'), cutAfter: 200 }, 3, /the connection broke in the middle of the answer \(after 3 attempts\)/],
+		['a garbage body', { type: 'garbage' }, 3, /malformed server-sent event JSON/],
+	] as const)('%s: bounded retries, a clear final error, the cache untouched', async (_, reply, requests, message) => {
+		await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD' }));
+		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nChanged.\n'), 'prds/beta.md': '' });
+		await rm(join(root, 'prds/beta.md'));
+		const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
+		server.handler = () => reply as never;
+		// Only the hanging server needs a short deadline; the others must end on their own.
+		const { outcomes, report } = await run({ generation: { retries: 2, timeoutSeconds: reply.type === 'hang' ? 1 : 30 } });
+		expect(outcomes).toEqual([expect.objectContaining({ id: 'alpha', status: 'failed', error: expect.stringMatching(message) })]);
+		expect(server.requests).toHaveLength(requests);
+		expect(await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8')).toBe(before);
+		expect((await readdir(join(root, 'src/content/specs'))).filter((name) => name !== 'alpha.md')).toEqual([]);
+		expect(report.prds[0]!.state).toBe('stale');
 	});
 });
 

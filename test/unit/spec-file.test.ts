@@ -1,7 +1,11 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { describe, expect, test } from 'vitest';
 
 import { readSpecCache } from '../../src/integration/cache/read.ts';
 import { parseSpecFile, serializeSpecFile, type SpecMetadata } from '../../src/integration/cache/spec-file.ts';
+import { removeAbandonedTempFiles, writeSpecFile } from '../../src/integration/cache/write.ts';
 import { formatProblems } from '../../src/integration/problems.ts';
 import { writeFiles } from '../helpers/files.ts';
 import { useTempDir } from '../helpers/tmp.ts';
@@ -78,5 +82,18 @@ describe('readSpecCache', () => {
 
 	test('a missing cache folder is an empty cache', async () => {
 		expect(await readSpecCache(await tempDir(), 'src/content/specs')).toEqual({ specs: new Map(), problems: [] });
+	});
+});
+
+describe('writeSpecFile', () => {
+	test('writes atomically and removes temporary files of dead processes only', async () => {
+		const root = await tempDir();
+		await writeSpecFile(root, 'specs', metadata, '# Spec');
+		const dead = `.checkout.md.999999999.abcd1234.tmp`;
+		const alive = `.checkout.md.${process.pid}.abcd1234.tmp`;
+		await writeFiles(root, { [`specs/${dead}`]: 'half', [`specs/${alive}`]: 'in progress' });
+		await removeAbandonedTempFiles(root, 'specs');
+		expect((await readdir(join(root, 'specs'))).sort()).toEqual([alive, 'checkout.md'].sort());
+		expect((await readSpecCache(root, 'specs')).specs.get('checkout')!.body).toBe('# Spec');
 	});
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { serializeSpecFile, type SpecMetadata } from './spec-file.ts';
@@ -29,4 +29,26 @@ export async function writeSpecFile(root: string, specsDir: string, metadata: Sp
 		throw error;
 	}
 	return `${specsDir}/${metadata.prd}.md`;
+}
+
+/**
+ * Removes the temporary files of writes whose process is gone (killed mid-write): they are never
+ * read, but should not pile up. Files of a process still running (another build) are left alone.
+ */
+export async function removeAbandonedTempFiles(root: string, specsDir: string): Promise<void> {
+	const names = await readdir(join(root, specsDir)).catch(() => [] as string[]);
+	for (const name of names) {
+		const pid = Number(/^\..+\.md\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+		if (!pid || isRunning(pid)) continue;
+		await rm(join(root, specsDir, name), { force: true });
+	}
+}
+
+function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }

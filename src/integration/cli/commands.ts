@@ -1,7 +1,7 @@
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
 import type { SpecGenerator } from '../generation/generator.ts';
 import { estimateCost } from '../generation/pricing.ts';
-import { fillTemplate, getPromptInputs } from '../generation/prompt.ts';
+import { estimateTokens, fillTemplate, getPromptInputs } from '../generation/prompt.ts';
 import { generateSpecs } from '../generation/run.ts';
 import { createGenerator, summarizeGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';
@@ -139,6 +139,7 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 			generator,
 			concurrency,
 			repairRounds: config.generation.repairRounds,
+			maxInputTokens: config.generation.maxInputTokens,
 			logger: display.logger,
 			onProgress: display.onProgress,
 		});
@@ -155,13 +156,13 @@ function printDryRun(context: CommandContext, report: ProjectReport, targets: Pr
 	let outputTotal = 0;
 	const rows = targets.map((status) => {
 		const prompt = fillTemplate(report.template!.text, getPromptInputs(status.prd));
-		// About four characters a token for English prose and markdown.
-		const input = Math.ceil(prompt.length / 4);
+		const input = estimateTokens(prompt);
 		const output = status.spec ? Math.ceil(status.spec.body.length / 4) : TYPICAL_OUTPUT_TOKENS;
 		inputTotal += input;
 		outputTotal += output;
 		const cost = estimateCost(model, { inputTokens: input, outputTokens: output }, config.generation.prices);
-		return [status.prd.id, status.state === 'fresh' ? 'forced' : status.state, `~${input.toLocaleString('en-US')}`, `~${output.toLocaleString('en-US')}`, cost === undefined ? '?' : `~$${cost.toFixed(3)}`];
+		const reason = input > config.generation.maxInputTokens ? 'too large: not sent' : status.state === 'fresh' ? 'forced' : status.state;
+		return [status.prd.id, reason, `~${input.toLocaleString('en-US')}`, `~${output.toLocaleString('en-US')}`, cost === undefined ? '?' : `~$${cost.toFixed(3)}`];
 	});
 	io.stdout.write(`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${model}:\n\n`);
 	io.stdout.write(`${formatTable(['ID', 'REASON', 'TOKENS IN', 'TOKENS OUT', 'COST'], rows)}\n\n`);

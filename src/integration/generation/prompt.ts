@@ -59,3 +59,8 @@ export function buildRepairMessage(problems: readonly string[]): string {
 		'Mermaid diagrams must be valid Mermaid syntax (quote labels that contain punctuation). Do not include a `<technical_planning>` block or any text before the title.',
 	].join('\n');
 }
+
+/** Tokens of a text, estimated at four characters a token (English prose and markdown). */
+export function estimateTokens(text: string): number {
+	return Math.ceil(text.length / 4);
+}

@@ -1,12 +1,12 @@
 import type { AstroIntegrationLogger } from 'astro';
 
-import { writeSpecFile } from '../cache/write.ts';
+import { removeAbandonedTempFiles, writeSpecFile } from '../cache/write.ts';
 import type { PrdStatus } from '../project.ts';
 import { redactSecrets } from '../secrets.ts';
 import { cleanSpecOutput } from './output.ts';
 import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage } from './generator.ts';
 import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
-import { buildRepairMessage, fillTemplate, getPromptInputs } from './prompt.ts';
+import { buildRepairMessage, estimateTokens, fillTemplate, getPromptInputs } from './prompt.ts';
 import type { PromptTemplate } from './template.ts';
 import { findSpecProblems } from './validate.ts';
 
@@ -21,6 +21,8 @@ export interface GenerateSpecsOptions {
 	generator: SpecGenerator;
 	concurrency: number;
 	repairRounds: number;
+	/** Prompts estimated larger than this are not sent. */
+	maxInputTokens?: number;
 	logger: ProgressLogger;
 	/** Called as each spec starts, enters a repair round, and ends: for live progress displays. */
 	onProgress?: (event: ProgressEvent) => void;
@@ -53,6 +55,7 @@ export interface SpecOutcome {
  * as it was. Never throws for a failed generation: each outcome says what happened.
  */
 export async function generateSpecs(options: GenerateSpecsOptions): Promise<SpecOutcome[]> {
+	await removeAbandonedTempFiles(options.root, options.specsDir);
 	// Started now, so that loading mermaid in the worker overlaps the first requests.
 	const checker = options.targets.length > 0 ? startMermaidChecker() : undefined;
 	// A failed start is reported by each spec's check; this only keeps it from going unhandled.
@@ -80,6 +83,12 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 	options.onProgress?.({ type: 'start', id: prd.id, prdFile: prd.file });
 	logger.info(`${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`);
 	const prompt = fillTemplate(template.text, getPromptInputs(prd));
+	const promptTokens = estimateTokens(prompt);
+	if (options.maxInputTokens !== undefined && promptTokens > options.maxInputTokens) {
+		const message = `its prompt is about ${promptTokens.toLocaleString('en-US')} tokens, over the \`generation.maxInputTokens\` limit of ${options.maxInputTokens.toLocaleString('en-US')}; shorten the PRD, or raise the limit if the model takes more`;
+		logger.error(`${prd.file}: no spec generated: ${message}.${target.spec ? ` ${target.spec.file} is kept.` : ''}`);
+		return outcome('failed', { error: message });
+	}
 	let messages: ChatMessage[] = [{ role: 'user', content: prompt }];
 	try {
 		for (let round = 0; ; round++) {

@@ -58,7 +58,7 @@ export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> 
 
 	const byId = new Map<string, Prd>();
 	const fileIds = new Set<string>();
-	for (const entry of names.sort((a, b) => a.name.localeCompare(b.name))) {
+	for (const entry of names.sort(compareEntries)) {
 		const file = `${prdsDir}/${entry.name}`;
 		const extension = extname(entry.name).toLowerCase();
 		if (isSkippedName(entry.name)) {
@@ -114,6 +114,17 @@ export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> 
 	}
 
 	return { prds: [...byId.values()], problems, skipped, fileIds };
+}
+
+/** By name without extension, `.md` before `.markdown`: with both, the `.md` file keeps the id. */
+function compareEntries(a: import('node:fs').Dirent, b: import('node:fs').Dirent): number {
+	const split = (name: string) => {
+		const extension = extname(name).toLowerCase();
+		return [PRD_EXTENSIONS.includes(extension) ? name.slice(0, -extension.length) : name, PRD_EXTENSIONS.indexOf(extension)] as const;
+	};
+	const [nameA, rankA] = split(a.name);
+	const [nameB, rankB] = split(b.name);
+	return nameA.localeCompare(nameB) || rankA - rankB;
 }
 
 async function readPrd(

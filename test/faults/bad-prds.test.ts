@@ -1,0 +1,79 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { expect, test } from 'vitest';
+
+import { validateConfig } from '../../src/integration/config.ts';
+import { loadProject } from '../../src/integration/project.ts';
+import { prdSource } from '../helpers/files.ts';
+import { useTempDir } from '../helpers/tmp.ts';
+
+const tempDir = useTempDir();
+
+type Content = string | Buffer | { dir: true } | { symlinkTo: string };
+
+/** File name, what it holds, and what the one message about it must say (or `valid`). */
+const CATALOGUE: [string, Content, RegExp | 'valid'][] = [
+	['no-frontmatter.md', '# Checkout\n\nJust markdown.\n', /› frontmatter: the file has no frontmatter\./],
+	['unclosed.md', '---\ntitle: Unclosed\n\nBody\n', /› frontmatter: the frontmatter is never closed\./],
+	['bad-yaml.md', '---\ntitle: [oops\n---\nBody\n', /› frontmatter: the frontmatter is not valid YAML on line \d+: /],
+	['bad-indent.md', '---\ntitle: x\n  owner: y\n---\nBody\n', /› frontmatter: the frontmatter is not valid YAML on line 3: bad indentation/],
+	['list-frontmatter.md', '---\n- a\n- b\n---\nBody\n', /› frontmatter: the frontmatter is not a set of `field: value` lines\./],
+	['duplicate-key.md', '---\ntitle: a\ntitle: b\n---\nBody\n', /duplicated mapping key/],
+	['no-title.md', prdSource('owner: Someone'), /› title: `title` is required\./],
+	['empty-title.md', prdSource('title: "   "'), /› title: `title` must not be empty\./],
+	['number-title.md', prdSource('title: 42'), /› title: `title` must be text\./],
+	['bad-status.md', prdSource('title: S\nstatus: shipped'), /› status: `status` must be one of: draft, review, approved, superseded, archived\./],
+	['tags-text.md', prdSource('title: T\ntags: web'), /› tags: `tags` must be a list of text\./],
+	['constraints-number.md', prdSource('title: C\nconstraints: 7'), /› constraints: `constraints` must be text or a list of text\./],
+	['unknown-field.md', prdSource('title: U\nowners: [me]'), /› owners: is not a PRD field\. .*\(did you mean "owner"\?\)/],
+	['unknown-related.md', prdSource('title: R\nrelated: [checkuot]'), /› related\[0\]: "checkuot" is not the id of any PRD\. .*\(did you mean "checkout"\?\)/],
+	['self-related.md', prdSource('title: Self\nrelated: [self-related]'), /› related\[0\]: a PRD cannot be related to itself\./],
+	['empty-body.md', prdSource('title: Empty', '\n   \n'), /› body: the PRD has no content after its frontmatter\./],
+	['binary.md', Buffer.concat([Buffer.from('---\ntitle: Bin\n---\n'), Buffer.from([0x00, 0x01, 0x02, 0xff])]), /is not valid UTF-8 text\.|contains binary data/],
+	['nul-bytes.md', '---\ntitle: Nul\n---\nA\u0000B\n', /contains binary data \(NUL bytes\)\./],
+	['latin1.md', Buffer.from('---\ntitle: Caf\xe9\n---\nCaf\xe9 cr\xe8me\n', 'latin1'), /is not valid UTF-8 text\./],
+	['Odd Name!.md', prdSource('title: Odd'), /"Odd Name!" cannot be a PRD id: ids are used in URLs\./],
+	['UPPER.md', prdSource('title: Upper'), /"UPPER" cannot be a PRD id/],
+	['checkout.markdown', prdSource('title: Checkout again'), /has the same id "checkout" as prds\/checkout\.md\./],
+	['loop.md', { symlinkTo: 'loop.md' }, /cannot be read \(ELOOP\)\. Fix or remove the broken symbolic link\./],
+	['dangling.md', { symlinkTo: 'nowhere.md' }, /cannot be read \(ENOENT\)\./],
+	['folder.md', { dir: true }, /is a folder, not a PRD file\./],
+	['nested', { dir: true }, /is a folder; PRDs are single markdown files directly in the PRD folder\./],
+	// Unusual but valid: they must load like any other PRD.
+	['bom.md', `\uFEFF${prdSource('title: With a BOM')}`, 'valid'],
+	['crlf.md', prdSource('title: CRLF', '## Goal\n\nWindows line endings.\n').replace(/\n/g, '\r\n'), 'valid'],
+	['huge.md', prdSource('title: Huge', `## Everything\n\n${'A very long requirement. '.repeat(50_000)}\n`), 'valid'],
+];
+
+test(`a catalogue of ${CATALOGUE.filter(([, , e]) => e !== 'valid').length} bad PRDs: one clear message per file, and the good PRDs still load`, async () => {
+	const root = await tempDir();
+	const dir = join(root, 'prds');
+	await mkdir(dir, { recursive: true });
+	await writeFile(join(dir, 'checkout.md'), prdSource('title: Checkout'));
+	await writeFile(join(dir, 'search.md'), prdSource('title: Search\nrelated: [checkout]'));
+	for (const [name, content] of CATALOGUE) {
+		if (typeof content === 'object' && 'dir' in content) await mkdir(join(dir, name));
+		else if (typeof content === 'object' && 'symlinkTo' in content) await symlink(content.symlinkTo, join(dir, name));
+		else await writeFile(join(dir, name), content);
+	}
+
+	const report = await loadProject(root, validateConfig({}));
+	for (const [name, , expected] of CATALOGUE) {
+		const file = `prds/${name}`;
+		const messages = report.problems.filter((problem) => problem.file === file).map((p) => `${p.file}${p.field ? ` › ${p.field}` : ''}: ${p.message} ${p.hint}`);
+		if (expected === 'valid') {
+			expect(messages, file).toEqual([]);
+			expect(report.prds.some((status) => status.prd.file === file), file).toBe(true);
+		} else {
+			expect(messages, file).toHaveLength(1);
+			expect(messages[0], file).toMatch(expected);
+		}
+	}
+	// Nothing else is reported, and the good PRDs are all there.
+	expect(report.problems.every((problem) => CATALOGUE.some(([name]) => problem.file === `prds/${name}`))).toBe(true);
+	// A PRD whose only fault is a `related` id still loads (its content is fine): in `astro dev`
+	// its pages stay up while the build and the CLI report the link.
+	expect(report.prds.map((status) => status.prd.id).sort()).toEqual(['bom', 'checkout', 'crlf', 'huge', 'search', 'self-related', 'unknown-related']);
+	expect(report.prds.find((status) => status.prd.id === 'crlf')!.prd.body).toBe('## Goal\n\nWindows line endings.');
+});
