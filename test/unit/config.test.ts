@@ -21,6 +21,7 @@ describe('validateConfig', () => {
 				repairRounds: 2,
 				offline: false,
 				inDev: false,
+				maxInputTokens: 200_000,
 				prices: {},
 			},
 		});
