@@ -20,23 +20,32 @@ export async function findBrokenLinks(distDir: string, base: string): Promise<Br
 		if (!exists.has(path)) exists.set(path, targetExists(distDir, path));
 		return exists.get(path)!;
 	};
+	// Every page repeats the sidebar's links: an absolute link is checked once for the whole site.
+	const absolute = new Map<string, Promise<boolean>>();
+	const resolves = (page: string, href: string): Promise<boolean> => {
+		if (href.startsWith('/') && absolute.has(href)) return absolute.get(href)!;
+		const path = decodeURIComponent(posix.resolve(posix.join(basePath || '/', page), href.split(/[?#]/)[0]!));
+		const result = basePath && !`${path}/`.startsWith(`${basePath}/`) ? Promise.resolve(false) : check(path.slice(basePath.length));
+		if (href.startsWith('/')) absolute.set(href, result);
+		return result;
+	};
 	const broken: BrokenLink[] = [];
-	for (const file of pages.sort()) {
-		const page = `/${file.split('\\').join('/')}`.replace(/index\.html$/, '').replace(/\.html$/, '/');
-		const html = await readFile(join(distDir, file), 'utf8');
-		for (const match of html.matchAll(/<a\b[^>]*?\shref=(?:"([^"]*)"|'([^']*)')/gi)) {
-			const href = decodeEntities(match[1] ?? match[2] ?? '');
-			if (/^(prd|spec):/i.test(href)) {
-				broken.push({ page: `${basePath}${page}`, href });
-				continue;
+	const files = pages.sort();
+	// Read a few pages at a time; the checks themselves are cheap.
+	for (let start = 0; start < files.length; start += 16) {
+		const batch = files.slice(start, start + 16);
+		const htmls = await Promise.all(batch.map((file) => readFile(join(distDir, file), 'utf8')));
+		for (const [index, file] of batch.entries()) {
+			const page = `/${file.split('\\').join('/')}`.replace(/index\.html$/, '').replace(/\.html$/, '/');
+			for (const match of htmls[index]!.matchAll(/<a\b[^>]*?\shref=(?:"([^"]*)"|'([^']*)')/gi)) {
+				const href = decodeEntities(match[1] ?? match[2] ?? '');
+				if (/^(prd|spec):/i.test(href)) {
+					broken.push({ page: `${basePath}${page}`, href });
+					continue;
+				}
+				if (href === '' || href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) continue;
+				if (!(await resolves(page, href))) broken.push({ page: `${basePath}${page}`, href });
 			}
-			if (href === '' || href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) continue;
-			const path = decodeURIComponent(posix.resolve(posix.join(basePath || '/', page), href.split(/[?#]/)[0]!));
-			if (basePath && !`${path}/`.startsWith(`${basePath}/`)) {
-				broken.push({ page: `${basePath}${page}`, href });
-				continue;
-			}
-			if (!(await check(path.slice(basePath.length)))) broken.push({ page: `${basePath}${page}`, href });
 		}
 	}
 	return broken;
