@@ -4,19 +4,16 @@ import type { StarlightPlugin, StarlightUserConfig } from '@astrojs/starlight/ty
 import mermaid from 'astro-mermaid';
 
 import { resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
-import { throwPluginError } from './error.ts';
-import { formatProblem, formatProblems } from './problems.ts';
 import { prepareSpecs } from './pipeline.ts';
-import { filterByState } from './project.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
-import { getSpecSlug } from './rendering/urls.ts';
-import { createSharedState, registerConfig, setSharedState } from './store.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
+import { reportProjectState } from './report-state.ts';
+import { createSharedState, registerConfig, setSharedState } from './store.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
+export { prdSpecsLoader } from './loader.ts';
 
 type SidebarItem = NonNullable<StarlightUserConfig['sidebar']>[number];
-export { prdSpecsLoader } from './loader.ts';
 
 /**
  * Diagrams come from PRDs and model output. Mermaid's `strict` security level disables click
@@ -50,39 +47,8 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				const mayGenerate = command === 'build' || (command === 'dev' && config.generation.inDev);
 				const { report } = await prepareSpecs({ root, config, logger, mayGenerate });
 
-				if (report.problems.length > 0) {
-					const count = report.problems.length;
-					throwPluginError(
-						`${count} problem${count > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
-						'Fix each file as described above, then build again.',
-					);
-				}
-				for (const warning of report.warnings) logger.warn(formatProblem(warning));
-
-				const missing = filterByState(report, 'missing');
-				const stale = filterByState(report, 'stale');
-				const notFresh = [
-					...missing.map(({ prd }) => `- ${prd.file}: no spec in \`${config.specsDir}/${prd.id}.md\`.`),
-					...stale.map(({ prd, spec, staleBecause }) =>
-						`- ${prd.file}: \`${spec!.file}\` is stale (the ${staleBecause === 'template' ? 'prompt template' : 'PRD'} changed since it was generated).`,
-					),
-				];
-				if (strict && notFresh.length > 0) {
-					throwPluginError(
-						`Strict mode: ${notFresh.length} PRD${notFresh.length > 1 ? 's have' : ' has'} no fresh spec:\n${notFresh.join('\n')}`,
-						'Generate the specs (run the build with `OPENAI_API_KEY` set) and commit them, or turn strict mode off (`strict: false`, `PRD_SPECS_STRICT=0`).',
-					);
-				}
-				for (const { prd } of missing) {
-					logger.warn(`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Build with \`OPENAI_API_KEY\` set to generate it.`);
-				}
-				for (const { prd, spec, staleBecause } of stale) {
-					const changed = staleBecause === 'template' ? 'The prompt template changed' : `${prd.file} changed`;
-					logger.warn(`${changed} since \`${spec!.file}\` was generated: the spec is published with a stale warning.`);
-				}
-				logger.info(
-					`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}: ${report.prds.length - missing.length - stale.length} fresh, ${stale.length} stale, ${missing.length} missing.`,
-				);
+				// Bad input and, in strict mode, stale or missing specs stop here; the rest is logged.
+				reportProjectState(report, { specsDir: config.specsDir, strict, logger });
 
 				setSharedState(root, createSharedState(config, { report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl }));
 				// Added before astro-mermaid, so that our markdown plugin is set up first.

@@ -97,7 +97,10 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
 		state.untrustedFiles.set(fileURLToPath(fileURL), entry.sourceFile ?? `the generated page /${entry.id}/`);
+		const problemsBefore = state.linkProblems.length;
 		const rendered = await context.renderMarkdown(entry.body, { fileURL });
+		// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
+		if (state.linkProblems.length > problemsBefore) continue;
 		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
 		// No `body`: nothing reads it, and the data store is bundled into the server build.
 		store.set({ id: entry.id, data, rendered, digest, filePath });
