@@ -131,7 +131,7 @@ export const PrdSpecsConfigSchema = z
 					description: z.string().optional(),
 				}),
 			])
-			.default({ slug: 'prds', title: 'Product requirements' }),
+			.prefault({}),
 		/**
 		 * Page gathering every spec's "Clarification Requests or Feedback" section, grouped by PRD.
 		 * `false` turns it off.
@@ -151,7 +151,7 @@ export const PrdSpecsConfigSchema = z
 					section: z.string().min(1).default('Clarification Requests or Feedback'),
 				}),
 			])
-			.default({ slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' }),
+			.prefault({}),
 		/**
 		 * Sidebar group that lists every PRD with its spec. `false` leaves the sidebar alone.
 		 */
@@ -172,9 +172,9 @@ export const PrdSpecsConfigSchema = z
 					layout: z.enum(['auto', 'grouped', 'flat'], { error: '`sidebar.layout` must be `auto`, `grouped` or `flat`.' }).default('auto'),
 				}),
 			])
-			.default({ label: 'Specifications', position: 'start', layout: 'auto' }),
+			.prefault({}),
 		/** How specs are generated when one is missing or stale and an API key is set. */
-		generation: GenerationSchema.default(GenerationSchema.parse({})),
+		generation: GenerationSchema.prefault({}),
 		/**
 		 * Add astro-mermaid so ```mermaid blocks render as diagrams (set `false` if the site
 		 * adds it itself).
@@ -182,16 +182,8 @@ export const PrdSpecsConfigSchema = z
 		 */
 		mermaid: z.boolean().default(true),
 	})
-	.default({
-		prdsDir: 'prds',
-		specsDir: 'src/content/specs',
-		strict: false,
-		overview: { slug: 'prds', title: 'Product requirements' },
-		openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
-		sidebar: { label: 'Specifications', position: 'start', layout: 'auto' },
-		mermaid: true,
-		generation: GenerationSchema.parse({}),
-	});
+	// Every option has a default: no options at all is a valid configuration.
+	.prefault({});
 
 export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
 export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
