@@ -15,6 +15,7 @@ import { getSharedState, type SharedState } from './store.ts';
 type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
 
 const META_IDS_KEY = 'prd-specs:entry-ids';
+const watched = new WeakSet<object>();
 const RELOAD_DELAY_MS = 150;
 /** Quiet time after the last PRD edit before `generation.inDev` generates. */
 const DEV_GENERATION_DELAY_MS = 3000;
@@ -46,7 +47,11 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 			await syncEntries(context, state, buildEntries(state.report, getEntryOptions(context, state)), previous);
 			throwLinkProblems(state);
 
-			if (context.watcher) watchSources(context, root, state);
+			// Astro may run the loader again in one dev session: watch the sources once.
+			if (context.watcher && !watched.has(context.watcher)) {
+				watched.add(context.watcher);
+				watchSources(context, root, state);
+			}
 		},
 	};
 }
