@@ -4,7 +4,8 @@ import type { CachedSpec } from '../../src/integration/cache/spec-file.ts';
 import type { PrdStatus, ProjectReport } from '../../src/integration/project.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { buildEntries, type EntryOptions } from '../../src/integration/rendering/entries.ts';
-import { escapeMarkdown, markdownCode, splitLeadingH1 } from '../../src/integration/rendering/markdown.ts';
+import { splitLeadingH1 } from '../../src/integration/markdown/title.ts';
+import { escapeMarkdown, markdownCode } from '../../src/integration/rendering/markdown.ts';
 import { buildSidebarGroup, isGroupedLayout } from '../../src/integration/rendering/sidebar.ts';
 
 function status(id: string, frontmatter: Record<string, unknown>, state: PrdStatus['state'], spec?: Partial<CachedSpec>): PrdStatus {

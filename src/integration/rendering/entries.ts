@@ -1,7 +1,8 @@
 import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
 import { getSection } from '../generation/spec-structure.ts';
-import { escapeMarkdown, markdownCode, markdownLink, splitLeadingH1 } from './markdown.ts';
+import { splitLeadingH1 } from '../markdown/title.ts';
+import { escapeMarkdown, markdownCode, markdownLink } from './markdown.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
 
 /** A page to add to Starlight's `docs` collection. */

@@ -10,17 +10,15 @@ export function markdownLink(label: string, href: string): string {
 	return `[${escapeMarkdown(label)}](<${href.replace(/[<>\s]/g, encodeURIComponent)}>)`;
 }
 
-/** Removes a leading `# Heading` line (the page title shows it already) and returns both. */
-export function splitLeadingH1(body: string): { heading?: string; rest: string } {
-	const match = /^#[ \t]+(.+?)[ \t]*#*[ \t]*(?:\n|$)/.exec(body.trimStart());
-	if (!match) return { rest: body };
-	return { heading: match[1]!.trim(), rest: body.trimStart().slice(match[0].length).trimStart() };
-}
-
 /** An inline code span showing `text` literally, whatever backticks it holds. */
 export function markdownCode(text: string): string {
 	const flat = text.replace(/[\r\n]+/g, ' ');
-	const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+	let longestRun = 0;
+	let run = 0;
+	for (const char of flat) {
+		run = char === '`' ? run + 1 : 0;
+		if (run > longestRun) longestRun = run;
+	}
 	const fence = '`'.repeat(longestRun + 1);
 	const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
 	return `${fence}${pad}${flat}${pad}${fence}`;
