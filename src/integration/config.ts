@@ -173,6 +173,24 @@ export const PrdSpecsConfigSchema = z
 				}),
 			])
 			.prefault({}),
+		/**
+		 * Images from other sites in PRDs. `false`: published as links, never loaded (a remote image
+		 * is fetched by every reader's browser, which tells its host who reads the site). `'prds'`:
+		 * shown on PRD pages, which people review in pull requests. Specs are written by a model
+		 * and never load images from other sites.
+		 * @default false
+		 */
+		remoteImages: z.union([z.literal(false), z.literal('prds')], { error: "`remoteImages` must be `false` or `'prds'`." }).default(false),
+		/**
+		 * A Content-Security-Policy for the PRD, spec, overview and open-questions pages, which
+		 * show untrusted text: images, fonts, stylesheets and media load only from the site itself
+		 * (and remote images on PRD pages with `remoteImages: 'prds'`), whatever a diagram or a
+		 * page tries. `true`: the built-in policy; a string: your own policy instead; `false`: none.
+		 * @default true
+		 */
+		contentSecurityPolicy: z
+			.union([z.boolean(), z.string().trim().min(1)], { error: '`contentSecurityPolicy` must be `true`, `false` or a policy string.' })
+			.default(true),
 		/** How specs are generated when one is missing or stale and an API key is set. */
 		generation: GenerationSchema.prefault({}),
 		/**
@@ -199,7 +217,7 @@ export function validateConfig(userConfig: unknown): PrdSpecsConfig {
 	});
 	throwPluginError(
 		`Invalid prd-specs options:\n${lines.join('\n')}`,
-		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `generation`.',
+		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`.',
 	);
 }
 

@@ -5,6 +5,7 @@ import mermaid from 'astro-mermaid';
 
 import { resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
 import { prepareSpecs } from './pipeline.ts';
+import { findSitePolicies } from './rendering/content-security-policy.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 import { reportProjectState } from './report-state.ts';
@@ -23,9 +24,33 @@ type SidebarItem = NonNullable<StarlightUserConfig['sidebar']>[number];
  */
 export const MERMAID_CONFIG = {
 	securityLevel: 'strict',
+	// Keys that no `%%{init}%%` directive or frontmatter `config:` may change (mermaid removes
+	// them from a diagram's own configuration). Pages strip both before rendering anyway; this
+	// holds where a diagram reaches mermaid some other way. Styling keys are here because their
+	// values end up in CSS (`themeCSS`, fonts, theme variables).
+	secure: [
+		'secure',
+		'securityLevel',
+		'startOnLoad',
+		'maxTextSize',
+		'maxEdges',
+		'suppressErrorRendering',
+		'dompurifyConfig',
+		'theme',
+		'themeVariables',
+		'themeCSS',
+		'fontFamily',
+		'altFontFamily',
+		'darkMode',
+		'look',
+		'htmlLabels',
+		'deterministicIds',
+		'deterministicIDSeed',
+	],
 	dompurifyConfig: {
 		FORBID_TAGS: ['style', 'img', 'image', 'picture', 'source', 'video', 'audio', 'track', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'form', 'input', 'button', 'a', 'svg', 'math', 'foreignObject'],
-		FORBID_ATTR: ['style', 'src', 'srcset', 'href', 'xlink:href', 'action', 'formaction', 'background', 'poster'],
+		// `id` and `name` would let a label define a `window` global (DOM clobbering).
+		FORBID_ATTR: ['style', 'src', 'srcset', 'href', 'xlink:href', 'action', 'formaction', 'background', 'poster', 'id', 'name'],
 	},
 };
 
@@ -50,7 +75,10 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				// Bad input and, in strict mode, stale or missing specs stop here; the rest is logged.
 				reportProjectState(report, { specsDir: config.specsDir, strict, logger });
 
-				setSharedState(root, createSharedState(config, { report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl }));
+				setSharedState(
+					root,
+					createSharedState(config, { report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl, sitePolicies: findSitePolicies(starlightConfig.head) }),
+				);
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
 

@@ -6,7 +6,9 @@ import { docsLoader } from '@astrojs/starlight/loaders';
 import type { Loader, LoaderContext } from 'astro/loaders';
 
 import { throwPluginError } from './error.ts';
-import { formatProblems } from './problems.ts';
+import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
+import { formatProblem, formatProblems } from './problems.ts';
+import { printable } from './text/plain-text.ts';
 import { loadProject, type ProjectReport } from './project.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
 import { isGroupedLayout } from './rendering/sidebar.ts';
@@ -31,7 +33,7 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 		load: async (context) => {
 			const root = fileURLToPath(context.config.root);
 			const state = getSharedState(root);
-			if (state) state.linkProblems.length = 0;
+			if (state) resetRenderReports(state);
 			// Our entries from the last sync: the glob loader deletes every entry it did not load
 			// itself, so keep them to reuse their rendered HTML when nothing changed.
 			const previous = takePreviousEntries(context);
@@ -45,6 +47,7 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 			}
 			state.report ??= await loadProject(root, state.config);
 			await syncEntries(context, state, buildEntries(state.report, getEntryOptions(context, state)), previous);
+			logRenderWarnings(context, state);
 			throwLinkProblems(state);
 
 			// Astro may run the loader again in one dev session: watch the sources once.
@@ -64,7 +67,19 @@ function getEntryOptions(context: LoaderContext, state: SharedState) {
 		openQuestions: state.config.openQuestions,
 		pairedPagination: isGroupedLayout(state.config.sidebar, state.report?.prds.length ?? 0),
 		specsDir: state.config.specsDir,
+		policy: state.config,
+		sitePolicies: state.sitePolicies ?? [],
 	};
+}
+
+function resetRenderReports(state: SharedState): void {
+	state.linkProblems.length = 0;
+	state.renderWarnings.length = 0;
+}
+
+/** What rendering removed from untrusted pages or did not draw, once per message. */
+function logRenderWarnings(context: LoaderContext, state: SharedState): void {
+	for (const line of new Set(state.renderWarnings.map(formatProblem))) context.logger.warn(line);
 }
 
 type StoredEntry = NonNullable<ReturnType<LoaderContext['store']['get']>>;
@@ -101,9 +116,20 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 		// A path inside the docs collection makes Starlight's path-gated markdown plugins
 		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
-		state.untrustedFiles.set(fileURLToPath(fileURL), entry.sourceFile ?? `the generated page /${entry.id}/`);
+		state.untrustedFiles.set(fileURLToPath(fileURL), { source: entry.sourceFile ?? `the generated page /${entry.id}/`, kind: entry.kind });
 		const problemsBefore = state.linkProblems.length;
-		const rendered = await context.renderMarkdown(entry.body, { fileURL });
+		let rendered: Awaited<ReturnType<LoaderContext['renderMarkdown']>>;
+		try {
+			rendered = await context.renderMarkdown(neutralizeRawTextBlocks(entry.body), { fileURL });
+		} catch (error) {
+			// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
+			state.linkProblems.push({
+				file: entry.sourceFile ?? `the page /${entry.id}/`,
+				message: `could not be rendered: ${(error as Error).message}`,
+				hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
+			});
+			continue;
+		}
 		// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
 		if (state.linkProblems.length > problemsBefore) continue;
 		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
@@ -117,13 +143,18 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 	context.meta.set(META_IDS_KEY, JSON.stringify([...entryIds]));
 }
 
-/** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist. */
+/** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist, or cannot be rendered. */
 function throwLinkProblems(state: SharedState): void {
 	if (state.linkProblems.length === 0) return;
 	const count = state.linkProblems.length;
+	const links = state.linkProblems.every((problem) => problem.field?.startsWith('link '));
 	throwPluginError(
-		`${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`,
-		'Fix the ids in the links (`prd:<id>` or `spec:<id>`, where `<id>` is a PRD file name without `.md`).',
+		links
+			? `${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`
+			: `${count} page${count > 1 ? 's' : ''} could not be published:\n${formatProblems(state.linkProblems)}`,
+		links
+			? 'Fix the ids in the links (`prd:<id>` or `spec:<id>`, where `<id>` is a PRD file name without `.md`).'
+			: 'Fix each file as described above, then build again.',
 	);
 }
 
@@ -155,11 +186,12 @@ function watchSources(context: LoaderContext, root: string, state: SharedState):
 	};
 	const publish = async (report: ProjectReport, reason: string) => {
 		state.report = report;
-		state.linkProblems.length = 0;
+		resetRenderReports(state);
 		const previous = takePreviousEntries(context);
 		await syncEntries(context, state, buildEntries(report, getEntryOptions(context, state)), previous);
-		if (state.linkProblems.length > 0) context.logger.error(`Links to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`);
-		context.logger.info(`Updated the PRD and spec pages (${reason}).`);
+		logRenderWarnings(context, state);
+		if (state.linkProblems.length > 0) context.logger.error(`Pages that could not be published:\n${formatProblems(state.linkProblems)}`);
+		context.logger.info(`Updated the PRD and spec pages (${printable(reason, 300)}).`);
 	};
 	// With `generation.inDev`, specs are generated once edits have stopped for a while, one run at a time.
 	const generate = async () => {

@@ -27,6 +27,7 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 				const policy: MarkdownPolicy = {
 					base: config.base,
 					isUntrusted: (path) => path !== undefined && (state()?.untrustedFiles.has(path) ?? false),
+					allowsRemoteImages: (path) => path !== undefined && state()?.config.remoteImages === 'prds' && state()?.untrustedFiles.get(path)?.kind === 'prd',
 					knownIds: () => {
 						const report = state()?.report;
 						if (memo && memo.report === report) return memo.ids;
@@ -35,7 +36,8 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 						return ids;
 					},
 					reportProblem: (problem) => state()?.linkProblems.push(problem),
-					relativePath: (path) => (path ? (state()?.untrustedFiles.get(path) ?? relative(root, path).split('\\').join('/')) : '(a markdown string)'),
+					reportWarning: (problem) => state()?.renderWarnings.push(problem),
+					relativePath: (path) => (path ? (state()?.untrustedFiles.get(path)?.source ?? relative(root, path).split('\\').join('/')) : '(a markdown string)'),
 				};
 				await applyMarkdownPlugin(config, updateConfig, policy, logger);
 			},

@@ -3,18 +3,31 @@ import { resolve } from 'node:path';
 import type { PrdSpecsConfig } from './config.ts';
 import type { Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
+import type { HeadEntry } from './rendering/content-security-policy.ts';
+import type { PageKind } from './rendering/entries.ts';
 
 /** What the plugin learns in `config:setup` and the loader needs during content sync. */
 export interface SharedState {
 	config: PrdSpecsConfig;
+	/** Content-Security-Policy entries of Starlight's `head` option, kept on our pages beside ours. */
+	sitePolicies?: HeadEntry[] | undefined;
 	/** Starlight's `editLink.baseUrl`, if any. */
 	editLinkBaseUrl?: string | undefined;
 	/** The project as scanned in `config:setup`; the loader reuses it instead of scanning again. */
 	report?: ProjectReport | undefined;
-	/** Paths our pages are rendered under, mapped to the file each comes from: their markdown is untrusted. */
-	untrustedFiles: Map<string, string>;
+	/** Paths our pages are rendered under, mapped to what each page is: their markdown is untrusted. */
+	untrustedFiles: Map<string, UntrustedPage>;
 	/** `prd:`/`spec:` links to unknown ids found while rendering. */
 	linkProblems: Problem[];
+	/** What rendering removed from untrusted pages or did not draw (diagrams, images, code options). */
+	renderWarnings: Problem[];
+}
+
+/** One of our pages, as the markdown plugin sees it. */
+export interface UntrustedPage {
+	/** The file it comes from (for messages), or a description of a generated page. */
+	source: string;
+	kind: PageKind;
 }
 
 // The plugin runs in Astro's config context and the loader in Vite's module graph: they share
@@ -29,7 +42,7 @@ function getStore(): Map<string, SharedState> {
 
 /** A fresh state for a project. */
 export function createSharedState(config: PrdSpecsConfig, extra: Partial<SharedState> = {}): SharedState {
-	return { config, untrustedFiles: new Map(), linkProblems: [], ...extra };
+	return { config, untrustedFiles: new Map(), linkProblems: [], renderWarnings: [], ...extra };
 }
 
 export function setSharedState(root: string, state: SharedState): void {

@@ -5,6 +5,8 @@ import { resolveStrict, validateConfig } from '../../src/integration/config.ts';
 describe('validateConfig', () => {
 	test('defaults', () => {
 		expect(validateConfig(undefined)).toEqual({
+			contentSecurityPolicy: true,
+			remoteImages: false,
 			prdsDir: 'prds',
 			specsDir: 'src/content/specs',
 			strict: false,
@@ -43,7 +45,7 @@ describe('validateConfig', () => {
 			- \`overview.slug\`: \`overview.slug\` must be \`index\` or a lowercase path such as \`prds\` or \`docs/requirements\`.
 			- \`colour\` is not an option."
 		`);
-		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `generation`');
+		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`');
 	});
 });
 

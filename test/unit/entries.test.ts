@@ -51,6 +51,8 @@ const options: EntryOptions = {
 	specsDir: 'src/content/specs',
 };
 
+const CSP_META = { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: expect.stringContaining("img-src 'self' data:;") } };
+
 describe('buildEntries', () => {
 	const entries = buildEntries(report, options);
 	const byId = new Map(entries.map((entry) => [entry.id, entry]));
@@ -70,7 +72,7 @@ describe('buildEntries', () => {
 
 	test('the PRD page links to its spec and to related PRDs both ways, under the base path', () => {
 		const checkout = byId.get('prds/checkout')!;
-		expect(checkout.data).toEqual({ title: 'Checkout <b>flow</b>', editUrl: false });
+		expect(checkout.data).toEqual({ title: 'Checkout ‹b›flow‹/b›', editUrl: false, head: [CSP_META] });
 		expect(checkout.body).toContain('](</docs/specs/checkout/>)');
 		expect(checkout.body).toContain('**Related:** [Search](</docs/prds/search/>)');
 		expect(checkout.body).not.toMatch(/^# checkout$/m);
@@ -151,7 +153,7 @@ test('the sidebar groups each PRD with its spec and badges specs that are not fr
 		items: [
 			{ label: 'All PRDs', slug: 'prds' },
 			{ label: 'Open questions', slug: 'open-questions' },
-			{ label: 'Checkout <b>flow</b>', collapsed: false, items: [{ label: 'Requirements', slug: 'prds/checkout' }, { label: 'Technical spec', slug: 'specs/checkout' }] },
+			{ label: 'Checkout ‹b›flow‹/b›', collapsed: false, items: [{ label: 'Requirements', slug: 'prds/checkout' }, { label: 'Technical spec', slug: 'specs/checkout' }] },
 			{
 				label: 'Search',
 				collapsed: false,
@@ -194,10 +196,10 @@ test('markdownCode shows backticks literally', () => {
 test('with our sidebar, prev/next links name the PRD they lead to', () => {
 	const entries = buildEntries(report, { ...options, pairedPagination: true });
 	const data = (id: string) => entries.find((e) => e.id === id)!.data;
-	expect(data('prds/checkout')).toMatchObject({ next: 'Spec: Checkout <b>flow</b>' });
+	expect(data('prds/checkout')).toMatchObject({ next: 'Spec: Checkout ‹b›flow‹/b›' });
 	expect(data('prds/checkout').prev).toBeUndefined();
-	expect(data('specs/checkout')).toMatchObject({ prev: 'PRD: Checkout <b>flow</b>', next: 'PRD: Search' });
-	expect(data('prds/search')).toMatchObject({ prev: 'Spec: Checkout <b>flow</b>', next: 'Spec: Search' });
+	expect(data('specs/checkout')).toMatchObject({ prev: 'PRD: Checkout ‹b›flow‹/b›', next: 'PRD: Search' });
+	expect(data('prds/search')).toMatchObject({ prev: 'Spec: Checkout ‹b›flow‹/b›', next: 'Spec: Search' });
 	expect(data('specs/new-one')).toMatchObject({ prev: 'PRD: New one' });
 	expect(data('specs/new-one').next).toBeUndefined();
 	expect(buildEntries(report, options).find((e) => e.id === 'prds/search')!.data.prev).toBeUndefined();
@@ -212,7 +214,7 @@ test('a flat sidebar lists PRDs and specs apart; auto switches to it above 20 PR
 				label: 'Requirements',
 				collapsed: true,
 				items: [
-					{ label: 'Checkout <b>flow</b>', slug: 'prds/checkout' },
+					{ label: 'Checkout ‹b›flow‹/b›', slug: 'prds/checkout' },
 					{ label: 'Search', slug: 'prds/search' },
 					{ label: 'New one', slug: 'prds/new-one' },
 				],
@@ -221,7 +223,7 @@ test('a flat sidebar lists PRDs and specs apart; auto switches to it above 20 PR
 				label: 'Technical specs',
 				collapsed: true,
 				items: [
-					{ label: 'Checkout <b>flow</b>', slug: 'specs/checkout' },
+					{ label: 'Checkout ‹b›flow‹/b›', slug: 'specs/checkout' },
 					{ label: 'Search', slug: 'specs/search', badge: { text: 'stale', variant: 'caution' } },
 					{ label: 'New one', slug: 'specs/new-one', badge: { text: 'missing', variant: 'note' } },
 				],

@@ -14,10 +14,12 @@ const UNTRUSTED = '/site/src/content/docs/prds/corpus.md';
 const TRUSTED = '/site/src/content/docs/guide.md';
 const CORPUS = await readFile(new URL('../fixtures/untrusted/xss-corpus.md', import.meta.url), 'utf8');
 
-function policy(problems: Problem[]): MarkdownPolicy {
+function policy(problems: Problem[], warnings: Problem[] = []): MarkdownPolicy {
 	return {
 		base: '/docs',
 		isUntrusted: (path) => path === UNTRUSTED,
+		allowsRemoteImages: () => false,
+		reportWarning: (problem) => warnings.push(problem),
 		knownIds: () => new Set(['checkout', 'search']),
 		reportProblem: (problem) => problems.push(problem),
 		relativePath: (path) => (path === UNTRUSTED ? 'prds/corpus.md' : 'src/content/docs/guide.md'),

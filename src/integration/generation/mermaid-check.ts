@@ -11,12 +11,56 @@ export interface MermaidChecker {
 // The worker file sits next to this one: `.ts` when run from source, `.js` once compiled.
 const WORKER_URL = new URL(`./mermaid-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
-/** Starts a worker thread that parses diagrams with mermaid's own parser. */
-export async function startMermaidChecker(): Promise<MermaidChecker> {
+/** Longest a diagram may take to parse: mermaid's parser runs on model output. */
+export const CHECK_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts a worker thread that parses diagrams with mermaid's own parser. A diagram that takes
+ * longer than `timeoutMs` to parse is reported as a problem and its worker is ended (a parse
+ * that loops cannot be interrupted otherwise); the next check starts a new worker.
+ */
+export async function startMermaidChecker({ timeoutMs = CHECK_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<MermaidChecker> {
+	let current = await startWorker();
+	return {
+		async check(source) {
+			if (current.failure) return `the mermaid checker failed: ${current.failure.message}`;
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+			const result = await Promise.race([current.check(source), timeout]).finally(() => clearTimeout(timer));
+			if (result !== 'timeout') return result;
+			const stuck = current;
+			current = await startWorker();
+			await stuck.worker.terminate();
+			return `mermaid took longer than ${timeoutMs / 1000} s to parse it; simplify the diagram`;
+		},
+		async close() {
+			await current.worker.terminate();
+		},
+	};
+}
+
+interface CheckerWorker {
+	worker: Worker;
+	failure: Error | undefined;
+	check(source: string): Promise<string | null>;
+}
+
+async function startWorker(): Promise<CheckerWorker> {
 	const worker = new Worker(WORKER_URL);
 	const pending = new Map<number, (error: string | null) => void>();
 	let nextId = 0;
-	let failure: Error | undefined;
+	const state: CheckerWorker = {
+		worker,
+		failure: undefined,
+		check(source) {
+			if (state.failure) return Promise.resolve(`the mermaid checker failed: ${state.failure.message}`);
+			return new Promise((resolve) => {
+				const id = nextId++;
+				pending.set(id, resolve);
+				worker.postMessage({ id, source });
+			});
+		},
+	};
 	worker.on('message', (message: { id?: number; error?: string | null }) => {
 		if (message.id === undefined) return;
 		pending.get(message.id)?.(message.error ?? null);
@@ -28,23 +72,11 @@ export async function startMermaidChecker(): Promise<MermaidChecker> {
 		worker.once('message', () => (worker.off('error', onError), resolve()));
 	});
 	worker.on('error', (error) => {
-		failure = error;
+		state.failure = error;
 		for (const settle of pending.values()) settle(`the mermaid checker failed: ${error.message}`);
 		pending.clear();
 	});
-	return {
-		check(source) {
-			if (failure) return Promise.resolve(`the mermaid checker failed: ${failure.message}`);
-			return new Promise((resolve) => {
-				const id = nextId++;
-				pending.set(id, resolve);
-				worker.postMessage({ id, source });
-			});
-		},
-		async close() {
-			await worker.terminate();
-		},
-	};
+	return state;
 }
 
 export interface MermaidBlock {

@@ -7,8 +7,6 @@ export interface CleanedOutput {
 	problems: string[];
 }
 
-const PLANNING_BLOCK = /<technical_planning\b[^>]*>[\s\S]*?<\/technical_planning\s*>/gi;
-const PLANNING_OPEN = /<technical_planning\b[^>]*>/i;
 
 /**
  * Turns a model's answer into the spec it publishes: the private `<technical_planning>` block
@@ -16,14 +14,14 @@ const PLANNING_OPEN = /<technical_planning\b[^>]*>/i;
  */
 export function cleanSpecOutput(text: string): CleanedOutput {
 	const problems: string[] = [];
-	let output = normalizeNewlines(text).replace(PLANNING_BLOCK, '');
-	const unclosed = PLANNING_OPEN.exec(output);
-	if (unclosed) {
+	const { text: output0, unclosedAt } = removePlanningBlocks(normalizeNewlines(text));
+	let output = output0;
+	if (unclosedAt !== -1) {
 		// An unclosed planning block runs to the spec's title, if there is one after it.
-		const rest = output.slice(unclosed.index);
+		const rest = output.slice(unclosedAt);
 		const title = findTitleLine(rest);
 		if (title === -1) problems.push('The `<technical_planning>` block is never closed and no specification follows it.');
-		output = output.slice(0, unclosed.index) + (title === -1 ? '' : rest.slice(title));
+		output = output.slice(0, unclosedAt) + (title === -1 ? '' : rest.slice(title));
 	}
 	output = unwrapFence(output.trim());
 	const title = findTitleLine(output);
@@ -51,8 +49,54 @@ function findTitleLine(text: string): number {
 	return -1;
 }
 
-/** `\`\`\`markdown\n...\n\`\`\`` around the whole answer -> its content. */
+const PLANNING_OPEN = '<technical_planning';
+const PLANNING_CLOSE = '</technical_planning';
+
+/**
+ * The text without its `<technical_planning ...>...</technical_planning>` blocks (tag names in
+ * any case), and where an unclosed one opens (-1 if none). One pass with `indexOf`: model output
+ * is untrusted, and a lazy regular expression retried at every `<technical_planning` of an
+ * answer that never closes one takes time quadratic in its length.
+ */
+function removePlanningBlocks(text: string): { text: string; unclosedAt: number } {
+	const lower = text.toLowerCase();
+	let result = '';
+	let cursor = 0;
+	for (;;) {
+		const open = findTag(lower, PLANNING_OPEN, cursor);
+		if (open === -1) return { text: result + text.slice(cursor), unclosedAt: -1 };
+		const openEnd = lower.indexOf('>', open);
+		const close = openEnd === -1 ? -1 : findTag(lower, PLANNING_CLOSE, openEnd);
+		const closeEnd = close === -1 ? -1 : lower.indexOf('>', close);
+		if (closeEnd === -1 || !/^\s*$/.test(lower.slice(close + PLANNING_CLOSE.length, closeEnd))) {
+			return { text: result + text.slice(cursor), unclosedAt: result.length + (open - cursor) };
+		}
+		result += text.slice(cursor, open);
+		cursor = closeEnd + 1;
+	}
+}
+
+/** Index of `<name` followed by a character that ends a tag name, from `from`; -1 if none. */
+function findTag(lower: string, name: string, from: number): number {
+	for (let index = lower.indexOf(name, from); index !== -1; index = lower.indexOf(name, index + 1)) {
+		const next = lower[index + name.length];
+		if (next === undefined || next === '>' || next === '/' || /\s/.test(next)) return index;
+	}
+	return -1;
+}
+
+/** `\`\`\`markdown\n...\n\`\`\`` around the whole answer -> its content. Compared by hand, not with a backreference. */
 function unwrapFence(text: string): string {
-	const match = /^(`{3,}|~{3,})[ \t]*(?:markdown|md)?[ \t]*\n([\s\S]*)\n\1[ \t]*$/i.exec(text);
-	return match ? match[2]! : text;
+	const firstLineEnd = text.indexOf('\n');
+	const lastLineStart = text.lastIndexOf('\n');
+	if (firstLineEnd === -1 || lastLineStart <= firstLineEnd) return text;
+	const opening = text.slice(0, firstLineEnd);
+	const marker = opening[0];
+	if (marker !== '`' && marker !== '~') return text;
+	let length = 0;
+	while (opening[length] === marker) length++;
+	if (length < 3 || !/^[ \t]*(?:markdown|md)?[ \t]*$/i.test(opening.slice(length))) return text;
+	const closing = text.slice(lastLineStart + 1).replace(/[ \t]+$/, '');
+	if (closing !== marker.repeat(length)) return text;
+	return text.slice(firstLineEnd + 1, lastLineStart);
 }

@@ -3,6 +3,7 @@ import type { AstroIntegrationLogger } from 'astro';
 import { removeAbandonedTempFiles, writeSpecFile } from '../cache/write.ts';
 import type { PrdStatus } from '../project.ts';
 import { redactSecrets } from '../secrets.ts';
+import { printable } from '../text/plain-text.ts';
 import { cleanSpecOutput } from './output.ts';
 import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage } from './generator.ts';
 import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
@@ -97,10 +98,11 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 			usage.inputTokens += result.usage.inputTokens;
 			usage.outputTokens += result.usage.outputTokens;
 			const cleaned = cleanSpecOutput(result.text);
-			const problems = await findSpecProblems(
+			// Problems quote model output (mermaid's errors quote the diagram): one escaped line each.
+			const problems = (await findSpecProblems(
 				{ body: cleaned.body, cleaningProblems: cleaned.problems, truncated: result.truncated, sections: template.sections },
 				await getChecker(),
-			);
+			)).map((problem) => printable(problem, 1000));
 			if (problems.length === 0) {
 				const specFile = await writeSpecFile(
 					options.root,
@@ -134,7 +136,7 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 	} catch (error) {
 		// A failed write or checker is as much this PRD's failure as a failed request: the other
 		// specs go on, and the outcome says why.
-		const message = error instanceof GenerationError ? error.message : `unexpected error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`;
+		const message = printable(error instanceof GenerationError ? error.message : `unexpected error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
 		const failed = outcome('failed', { error: message });
 		logger.error(`${prd.file}: no spec generated: ${message}.${target.spec ? ` ${target.spec.file} is kept.` : ''}`);
 		return failed;

@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { resolveInsideProject } from '../files/project-paths.ts';
+import { readTextFile } from '../files/read-text-file.ts';
+import { LIMITS } from '../limits.ts';
 import { normalizeNewlines } from '../prds/frontmatter.ts';
 import type { Problem } from '../problems.ts';
 import { sha256 } from '../cache/hash.ts';
+import { stripClosingHashes } from '../markdown/title.ts';
 import { PLACEHOLDERS } from './prompt.ts';
 
 /** The bundled prompt template. */
@@ -23,23 +26,34 @@ export interface PromptTemplate {
 
 export type TemplateResult = { ok: true; template: PromptTemplate } | { ok: false; problem: Problem };
 
-/** Reads the configured prompt template (or the bundled one) and checks its placeholders. */
+/**
+ * Reads the configured prompt template (or the bundled one) and checks its placeholders. A
+ * configured template must resolve to a regular UTF-8 file inside the project, of at most
+ * `LIMITS.templateFileBytes`.
+ */
 export async function loadTemplate(root: string, templateOption: string | undefined): Promise<TemplateResult> {
-	const path = templateOption === undefined ? DEFAULT_TEMPLATE_PATH : isAbsolute(templateOption) ? templateOption : join(root, templateOption);
 	const file = templateOption ?? '(built-in template)';
+	const problem = (message: string, hint: string): TemplateResult => ({ ok: false, problem: { file, field: 'template', message, hint } });
 	let text: string;
-	try {
-		text = normalizeNewlines(await readFile(path, 'utf8'));
-	} catch (error) {
-		return {
-			ok: false,
-			problem: {
-				file,
-				field: 'template',
-				message: `the prompt template cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-				hint: 'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
-			},
-		};
+	if (templateOption === undefined) {
+		text = normalizeNewlines(await readFile(DEFAULT_TEMPLATE_PATH, 'utf8'));
+	} else {
+		const resolved = await resolveInsideProject(root, templateOption);
+		if (resolved.status === 'outside') {
+			return problem(
+				'the prompt template resolves to a file outside the project.',
+				'Point the `template` option at a file of the project (not at a symbolic link to somewhere else), or remove it to use the built-in prompt.',
+			);
+		}
+		if (resolved.status !== 'inside') {
+			return problem(
+				`the prompt template cannot be read (${resolved.status === 'missing' ? 'ENOENT' : resolved.code}).`,
+				'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
+			);
+		}
+		const read = readTextFile(resolved.realPath, { maxBytes: LIMITS.templateFileBytes, kind: 'prompt template' });
+		if (!read.ok) return problem(`the prompt template ${read.message}`, read.hint);
+		text = normalizeNewlines(read.text);
 	}
 	const missing = Object.values(PLACEHOLDERS).filter((placeholder) => !text.includes(placeholder));
 	if (missing.length > 0) {
@@ -58,9 +72,12 @@ export async function loadTemplate(root: string, templateOption: string | undefi
 
 /** The `## ` headings of the `<technical_spec_template>` block, outside code fences. */
 export function getTemplateSections(text: string): string[] {
-	const match = /<technical_spec_template[^>]*>([\s\S]*?)<\/technical_spec_template>/.exec(text);
-	if (!match) return [];
-	return getHeadings(match[1]!, 2);
+	// `indexOf`, not a lazy regular expression: one pass whatever the file holds.
+	const open = text.indexOf('<technical_spec_template');
+	const contentStart = open === -1 ? -1 : text.indexOf('>', open) + 1;
+	const close = contentStart <= 0 ? -1 : text.indexOf('</technical_spec_template>', contentStart);
+	if (close === -1) return [];
+	return getHeadings(text.slice(contentStart, close), 2);
 }
 
 /** Text of the ATX headings of one level, skipping fenced code blocks. */
@@ -77,7 +94,7 @@ export function getHeadings(markdown: string, level: number): string[] {
 			continue;
 		}
 		if (fence === undefined && line.startsWith(prefix)) {
-			headings.push(line.slice(prefix.length).replace(/\s+#+\s*$/, '').trim());
+			headings.push(stripClosingHashes(line.slice(prefix.length)).trim());
 		}
 	}
 	return headings;

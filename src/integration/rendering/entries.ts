@@ -1,14 +1,22 @@
 import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
 import { getSection } from '../generation/spec-structure.ts';
+import { isolateFragment } from '../markdown/fragment.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
+import { LIMITS } from '../limits.ts';
+import { toSafeTitle } from '../text/plain-text.ts';
 import { escapeMarkdown, markdownCode, markdownLink } from './markdown.ts';
+import { getPolicyHead, type HeadEntry } from './content-security-policy.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
+
+/** What a page is: a PRD, a spec (or its placeholder), or a page gathered from several. */
+export type PageKind = 'prd' | 'spec' | 'overview' | 'open-questions';
 
 /** A page to add to Starlight's `docs` collection. */
 export interface DocsEntry {
 	/** Entry id, which is also the page slug (`prds/checkout`). */
 	id: string;
+	kind: PageKind;
 	/** Starlight frontmatter; validated by the collection schema before it is stored. */
 	data: Record<string, unknown>;
 	/** Markdown to render. */
@@ -25,6 +33,10 @@ export interface EntryOptions {
 	overview: PrdSpecsConfig['overview'];
 	openQuestions: PrdSpecsConfig['openQuestions'];
 	specsDir: string;
+	/** The `contentSecurityPolicy` and `remoteImages` options. */
+	policy?: Pick<PrdSpecsConfig, 'contentSecurityPolicy' | 'remoteImages'>;
+	/** Content-Security-Policy entries of Starlight's own `head` option, kept on our pages. */
+	sitePolicies?: readonly HeadEntry[];
 	/** Whether our sidebar pairs each PRD with its spec (PRD, its spec, next PRD...): then prev/next links get clear labels. */
 	pairedPagination?: boolean;
 }
@@ -52,6 +64,11 @@ export function buildEntries(report: ProjectReport, options: EntryOptions): Docs
 	});
 	if (options.overview !== false) entries.push(buildOverviewEntry(report, context, options.overview));
 	if (options.openQuestions !== false) entries.push(buildOpenQuestionsEntry(report, context, options.openQuestions));
+	const policy = options.policy ?? { contentSecurityPolicy: true, remoteImages: false };
+	for (const entry of entries) {
+		const head = getPolicyHead(entry.kind, policy, options.sitePolicies ?? []);
+		if (head.length > 0) entry.data.head = head;
+	}
 	return entries;
 }
 
@@ -83,12 +100,13 @@ function buildPrdEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	const { rest } = splitLeadingH1(prd.body);
 	return {
 		id: getPrdSlug(prd.id),
+		kind: 'prd',
 		sourceFile: prd.file,
-		data: {
+		data: pageData({
 			title: frontmatter.title,
 			...(frontmatter.description && { description: frontmatter.description }),
 			editUrl: getEditUrl(context, prd.file),
-		},
+		}),
 		body: [facts.join(' · '), ...links, specNotice, rest].join('\n\n'),
 	};
 }
@@ -100,12 +118,13 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	if (!spec) {
 		return {
 			id: getSpecSlug(prd.id),
-			data: {
+			kind: 'spec',
+			data: pageData({
 				title: `Technical specification: ${prd.frontmatter.title}`,
 				description: `No technical specification has been generated for ${prd.frontmatter.title} yet.`,
 				editUrl: false,
 				pagefind: false,
-			},
+			}),
 			body: [
 				`:::caution[Not generated yet]\nThere is no technical specification for the PRD ${prdLink} yet, so this page is a placeholder.\n:::`,
 				'## How to generate it',
@@ -138,12 +157,13 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	}
 	return {
 		id: getSpecSlug(prd.id),
+		kind: 'spec',
 		sourceFile: spec.file,
-		data: {
+		data: pageData({
 			title: heading ?? `Technical specification: ${prd.frontmatter.title}`,
 			description: `Technical specification for ${prd.frontmatter.title}.`,
 			editUrl: getEditUrl(context, spec.file),
-		},
+		}),
 		body: [...notes, rest].join('\n\n'),
 	};
 }
@@ -172,12 +192,13 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 			: ['| PRD | Status | Owner | Tags | Spec | Model | Generated |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 	return {
 		id: overview.slug,
-		data: {
+		kind: 'overview',
+		data: pageData({
 			title: overview.title,
 			description: overview.description ?? 'Every product requirements document and the state of its technical specification.',
 			editUrl: false,
 			tableOfContents: false,
-		},
+		}),
 		body: [
 			overview.description ? escapeMarkdown(overview.description) : '',
 			`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}. A *stale* spec was written from an earlier version of its PRD; a *missing* one has not been generated yet.`,
@@ -199,19 +220,33 @@ function buildOpenQuestionsEntry(report: ProjectReport, context: PageContext, op
 			withoutSpec.push(prdLink);
 			continue;
 		}
-		const section = getSection(spec.body, options.section);
-		const source = `From the ${markdownLink('technical specification', `${getPageHref(context.base, getSpecSlug(prd.id))}#${anchor}`)} of ${prdLink}${
+		const specHref = getPageHref(context.base, getSpecSlug(prd.id));
+		const section = gatherSection(getSection(spec.body, options.section), `q${groups.length + 1}`, specHref);
+		const source = `From the ${markdownLink('technical specification', `${specHref}#${anchor}`)} of ${prdLink}${
 			status.state === 'stale' ? ', which is stale: the PRD changed after these were written' : ''
 		}.`;
-		groups.push([`## ${escapeMarkdown(prd.frontmatter.title)}`, source, section || '*The spec has no open questions.*'].join('\n\n'));
+		groups.push([`## ${escapeMarkdown(prd.frontmatter.title)}`, source, section].join('\n\n'));
 	}
 	const intro = `What the specs ask of the product team: the “${escapeMarkdown(options.section)}” section of every spec, by PRD. Answering them in the PRD makes its spec stale, so the next build with an API key writes it again.`;
 	const tail = withoutSpec.length > 0 ? [`## No spec yet`, `These PRDs have no specification, so no questions yet: ${withoutSpec.join(', ')}.`] : [];
 	return {
 		id: options.slug,
-		data: { title: options.title, description: 'Open questions and suggestions from every technical specification, grouped by PRD.', editUrl: false },
+		kind: 'open-questions',
+		data: pageData({ title: options.title, description: 'Open questions and suggestions from every technical specification, grouped by PRD.', editUrl: false }),
 		body: [intro, ...groups, ...tail].join('\n\n'),
 	};
+}
+
+/**
+ * One spec's section as it is placed among every other spec's: isolated (see `isolateFragment`),
+ * so that nothing one spec writes can run into the next one's section or change its links.
+ */
+function gatherSection(section: string | undefined, prefix: string, specHref: string): string {
+	if (!section) return '*The spec has no open questions.*';
+	if (section.length > LIMITS.gatheredSectionChars) {
+		return `*This section is ${section.length.toLocaleString('en-US')} characters long, too long to gather here: read it in the ${markdownLink('technical specification', specHref)}.*`;
+	}
+	return isolateFragment(section, prefix) || '*The spec has no open questions.*';
 }
 
 /** The id Starlight gives a heading (github-slugger's rules for ASCII text). */
@@ -229,10 +264,21 @@ function slugifyHeading(text: string): string {
 function labelPagination([prdPage, specPage]: DocsEntry[], previous: PrdStatus | undefined, next: PrdStatus | undefined): void {
 	const { title } = prdPage!.data as { title: string };
 	const prdTitle = (status: PrdStatus) => status.prd.frontmatter.title;
-	prdPage!.data.next = `Spec: ${title}`;
-	if (previous) prdPage!.data.prev = `Spec: ${prdTitle(previous)}`;
-	specPage!.data.prev = `PRD: ${title}`;
-	if (next) specPage!.data.next = `PRD: ${prdTitle(next)}`;
+	prdPage!.data.next = toSafeTitle(`Spec: ${title}`, LIMITS.titleChars + 6);
+	if (previous) prdPage!.data.prev = toSafeTitle(`Spec: ${prdTitle(previous)}`, LIMITS.titleChars + 6);
+	specPage!.data.prev = toSafeTitle(`PRD: ${title}`, LIMITS.titleChars + 5);
+	if (next) specPage!.data.next = toSafeTitle(`PRD: ${prdTitle(next)}`, LIMITS.titleChars + 5);
+}
+
+/**
+ * Starlight frontmatter of one of our pages. Every title and description we hand to Starlight
+ * passes through here: Starlight writes the title into `<title>` without escaping it, so titles
+ * from PRDs and specs must be safe as raw HTML already (see `toSafeTitle`).
+ */
+function pageData(data: { title: string; description?: string } & Record<string, unknown>): Record<string, unknown> {
+	const safe: Record<string, unknown> = { ...data, title: toSafeTitle(data.title, LIMITS.titleChars + 30) };
+	if (data.description !== undefined) safe.description = toSafeTitle(data.description, LIMITS.descriptionChars + 60);
+	return safe;
 }
 
 function linkList(label: string, statuses: PrdStatus[], context: PageContext): string | false {

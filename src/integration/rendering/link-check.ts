@@ -37,8 +37,8 @@ export async function findBrokenLinks(distDir: string, base: string): Promise<Br
 		const htmls = await Promise.all(batch.map((file) => readFile(join(distDir, file), 'utf8')));
 		for (const [index, file] of batch.entries()) {
 			const page = `/${file.split('\\').join('/')}`.replace(/index\.html$/, '').replace(/\.html$/, '/');
-			for (const match of htmls[index]!.matchAll(/<a\b[^>]*?\shref=(?:"([^"]*)"|'([^']*)')/gi)) {
-				const href = decodeEntities(match[1] ?? match[2] ?? '');
+			for (const rawHref of findAnchorHrefs(htmls[index]!)) {
+				const href = decodeEntities(rawHref);
 				if (/^(prd|spec):/i.test(href)) {
 					broken.push({ page: `${basePath}${page}`, href });
 					continue;
@@ -49,6 +49,55 @@ export async function findBrokenLinks(distDir: string, base: string): Promise<Br
 		}
 	}
 	return broken;
+}
+
+/**
+ * The `href` of every `<a>` start tag of a page, read in one pass: each tag's attributes are
+ * walked once, quoted values included, and the scan goes on after the tag. (A lazy regular
+ * expression retried at each `<a` costs time quadratic in the length of a tag that never ends,
+ * and pages carry text from PRDs and specs.)
+ */
+export function findAnchorHrefs(html: string): string[] {
+	const hrefs: string[] = [];
+	const lower = html.toLowerCase();
+	let cursor = 0;
+	for (;;) {
+		const start = lower.indexOf('<a', cursor);
+		if (start === -1) return hrefs;
+		cursor = start + 2;
+		if (!isSpace(lower[cursor])) continue;
+		// Attributes: name, optional `=` and a quoted or bare value, until `>`.
+		while (cursor < html.length && lower[cursor] !== '>') {
+			if (isSpace(lower[cursor]) || lower[cursor] === '/') {
+				cursor++;
+				continue;
+			}
+			const nameStart = cursor;
+			while (cursor < html.length && !isSpace(lower[cursor]) && lower[cursor] !== '=' && lower[cursor] !== '>' && lower[cursor] !== '/') cursor++;
+			const name = lower.slice(nameStart, cursor);
+			while (isSpace(lower[cursor])) cursor++;
+			if (lower[cursor] !== '=') continue;
+			cursor++;
+			while (isSpace(lower[cursor])) cursor++;
+			const quote = html[cursor];
+			let value: string;
+			if (quote === '"' || quote === "'") {
+				const end = html.indexOf(quote, cursor + 1);
+				const valueEnd = end === -1 ? html.length : end;
+				value = html.slice(cursor + 1, valueEnd);
+				cursor = valueEnd + 1;
+			} else {
+				const valueStart = cursor;
+				while (cursor < html.length && !isSpace(lower[cursor]) && lower[cursor] !== '>') cursor++;
+				value = html.slice(valueStart, cursor);
+			}
+			if (name === 'href') hrefs.push(value);
+		}
+	}
+}
+
+function isSpace(char: string | undefined): boolean {
+	return char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f';
 }
 
 async function targetExists(distDir: string, path: string): Promise<boolean> {

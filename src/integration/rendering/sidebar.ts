@@ -1,5 +1,7 @@
 import type { PrdSpecsConfig } from '../config.ts';
 import type { ProjectReport, SpecState } from '../project.ts';
+import { LIMITS } from '../limits.ts';
+import { toSafeTitle } from '../text/plain-text.ts';
 import { getPrdSlug, getSpecSlug } from './urls.ts';
 
 /** A sidebar item in the shape of Starlight's `sidebar` config (link by slug, or group). */
@@ -40,8 +42,10 @@ export function buildSidebarGroup(
 	openQuestions: PrdSpecsConfig['openQuestions'] = false,
 ): SidebarNode {
 	const items: SidebarNode[] = [];
-	if (overview !== false && overview.slug !== 'index') items.push({ label: overview.title, slug: overview.slug });
-	if (openQuestions !== false) items.push({ label: openQuestions.title, slug: openQuestions.slug });
+	// Labels are made safe like page titles (see `toSafeTitle`), whatever Starlight does with them.
+	const label = (text: string) => toSafeTitle(text, LIMITS.titleChars);
+	if (overview !== false && overview.slug !== 'index') items.push({ label: label(overview.title), slug: overview.slug });
+	if (openQuestions !== false) items.push({ label: label(openQuestions.title), slug: openQuestions.slug });
 	const specLink = (status: ProjectReport['prds'][number], label: string): SidebarNode => ({
 		label,
 		slug: getSpecSlug(status.prd.id),
@@ -51,15 +55,15 @@ export function buildSidebarGroup(
 		const collapsed = report.prds.length > COLLAPSE_ABOVE;
 		for (const status of report.prds) {
 			items.push({
-				label: status.prd.frontmatter.title,
+				label: label(status.prd.frontmatter.title),
 				collapsed,
 				items: [{ label: 'Requirements', slug: getPrdSlug(status.prd.id) }, specLink(status, 'Technical spec')],
 			});
 		}
 	} else if (report.prds.length > 0) {
 		items.push(
-			{ label: 'Requirements', collapsed: true, items: report.prds.map((status) => ({ label: status.prd.frontmatter.title, slug: getPrdSlug(status.prd.id) })) },
-			{ label: 'Technical specs', collapsed: true, items: report.prds.map((status) => specLink(status, status.prd.frontmatter.title)) },
+			{ label: 'Requirements', collapsed: true, items: report.prds.map((status) => ({ label: label(status.prd.frontmatter.title), slug: getPrdSlug(status.prd.id) })) },
+			{ label: 'Technical specs', collapsed: true, items: report.prds.map((status) => specLink(status, label(status.prd.frontmatter.title))) },
 		);
 	}
 	return { label: sidebar.label, items };
