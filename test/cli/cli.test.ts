@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 
+import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { runCli, useFixtureSite } from '../helpers/site.ts';
 import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
@@ -116,5 +117,81 @@ describe('prd-specs generate against an OpenAI-compatible server', () => {
 		expect(result.output).toContain('error: prds/notifications.md: the generated spec still has 1 problem after 2 repair rounds');
 		expect(result.stdout).toMatch(/Specs: 0 generated, 1 reused, 1 failed;/);
 		expect(await readdir(join(dir, 'src/content/specs'))).toEqual(['billing.md']);
+	});
+});
+
+/** Lines GitHub Actions would read as workflow commands: `::name::` at the start (after spaces), `##[name]` anywhere. */
+function commandLines(output: string): string[] {
+	return output.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line) || line.includes('##['));
+}
+
+describe('prd-specs output cannot forge CI workflow commands', () => {
+	const HASH = `sha256:${'0'.repeat(64)}`;
+
+	test('a spec file name and a YAML key with a line break and ::error:: are printed escaped', async () => {
+		const dir = await fixtureSite();
+		// An id given on the command line is quoted back escaped too.
+		const unknownId = await runCli(dir, ['generate', '::error::id\n::error::id2', '--dry-run']);
+		expect(unknownId.output).toContain('Unknown PRD id: \\u003a:error::id\\n::error::id2.');
+		expect(commandLines(unknownId.output), unknownId.output).toEqual([]);
+
+		// A spec whose name has a line break: it is quoted in a warning or a problem.
+		const id = 'x\n::error::pwned ##[error]legacy';
+		await writeFiles(dir, {
+			[`src/content/specs/${id}.md`]: `---\nprd: ${JSON.stringify(id)}\ninputHash: ${HASH}\ntemplateHash: ${HASH}\nsource: manual\ngeneratedAt: 2026-11-01T09:30:00Z\n---\n\n# Spec\n`,
+		});
+		const runs = async () => [await runCli(dir, ['status']), await runCli(dir, ['status', '--json']), await runCli(dir, ['check']), await runCli(dir, ['generate', '--dry-run'])];
+		let results = await runs();
+		for (const result of results) {
+			expect(result.output).toContain('src/content/specs/x\\n::error::pwned #\\u0023[error]legacy.md');
+			expect(commandLines(result.output), result.output).toEqual([]);
+		}
+
+		// A PRD with an unknown frontmatter key: the key is quoted in the problem that stops every command.
+		await writeFiles(dir, { 'prds/evil.md': prdSource('title: Evil\n"bad\\n::error::key ##[warning]x": 1') });
+		results = await runs();
+		for (const result of results) {
+			expect(result.code, result.output).toBe(1);
+			expect(result.output).toContain('prds/evil.md');
+			expect(result.output).toContain('bad\\n::error::key');
+			expect(commandLines(result.output), result.output).toEqual([]);
+		}
+	});
+
+	test('an error message from the API is printed with no line that is a command', async () => {
+		const dir = await fixtureSite();
+		server.handler = () => ({ type: 'error', status: 400, message: 'bad request\n::error::from the API\n  ::warning::indented ##[error]legacy' });
+		const result = await runCli(dir, ['generate'], { ...withKey(), CI: 'true' });
+		server.handler = (request) => ({ type: 'text', content: specText(appNameOf(request.text)) });
+		expect(result.code).toBe(1);
+		expect(result.output).toContain('error: prds/notifications.md: no spec generated');
+		expect(result.output).toContain('from the API');
+		expect(commandLines(result.output), result.output).toEqual([]);
+	});
+
+	test('status keeps each row on one line, whatever the model and title hold', async () => {
+		const dir = await fixtureSite();
+		const title = `A title with \`\`\` backticks that goes on and on ${'and on '.repeat(20)}`;
+		const prdPath = join(dir, 'prds/billing.md');
+		await writeFile(prdPath, (await readFile(prdPath, 'utf8')).replace('title: Usage-based billing', `title: ${JSON.stringify(title)}`));
+		const model = `\`\`\` ::error::model ##[error] ${'m'.repeat(150)}`;
+		await writeFreshSpec(dir, 'billing', '# Billing\n', { source: 'model', model });
+		const result = await runCli(dir, ['status']);
+		expect(result.code, result.output).toBe(0);
+		const lines = result.stdout.split('\n');
+		expect(lines).toHaveLength(6);
+		expect(lines[0]).toMatch(/^ID\s+TITLE\s+SPEC\s+MODEL\s+GENERATED$/);
+		expect(lines[1]).toMatch(/^billing\s+A title with ``` backticks that goes on and on [a-z ]*…\s+fresh\s+``` ::error::model #\\u0023\[error\] m+…\s+2026-11-01$/);
+		expect(lines[2]).toMatch(/^notifications\s+Notification preferences\s+missing\s+-\s+-$/);
+		expect(lines.slice(3)).toEqual(['', '2 PRDs: 1 fresh, 0 stale, 1 missing.', '']);
+		// The title is cut to 60 characters and the model to 32.
+		expect(lines[1]).toContain(`${title.slice(0, 59)}…  `);
+		expect(lines[1]).toContain(`\`\`\` ::error::model #\\u0023[error] ${'m'.repeat(2)}…  `);
+		expect(commandLines(result.output)).toEqual([]);
+
+		// JSON keeps the values whole; `##[` is written with a JSON escape that parses back to it.
+		const json = await runCli(dir, ['status', '--json']);
+		expect(JSON.parse(json.stdout).prds[0]).toMatchObject({ id: 'billing', title: title.trim(), model });
+		expect(commandLines(json.output)).toEqual([]);
 	});
 });

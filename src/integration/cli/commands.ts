@@ -7,7 +7,7 @@ import { createGenerator, summarizeGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';
 import { filterByState, loadProject, type PrdStatus, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
-import { formatTable, type CliIO } from './output.ts';
+import { formatTable, logLines, logText, safeJson, type CliIO } from './output.ts';
 import { createProgressDisplay } from './progress.ts';
 
 export interface CommandContext {
@@ -22,6 +22,7 @@ export interface CommandContext {
 async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
 	const report = await loadProject(context.root, context.config);
 	if (report.problems.length > 0) {
+		// One line per problem, each escaped by `formatProblem`.
 		throw new CliError(`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`, 'Fix each file as described, then run the command again.', 1);
 	}
 	return report;
@@ -50,11 +51,11 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 			source: status.spec?.metadata.source ?? null,
 			generatedAt: status.spec?.metadata.generatedAt ?? null,
 		}));
-		stdout.write(`${JSON.stringify({ prds, warnings: report.warnings }, null, 2)}\n`);
+		stdout.write(`${safeJson({ prds, warnings: report.warnings })}\n`);
 		return 0;
 	}
 	if (report.prds.length === 0) {
-		stdout.write(`No PRDs in ${context.config.prdsDir}/.\n`);
+		stdout.write(`No PRDs in ${logText(context.config.prdsDir)}/.\n`);
 		return 0;
 	}
 	const rows = report.prds.map((status) => [
@@ -64,10 +65,11 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 		status.spec ? (status.spec.metadata.source === 'model' ? (status.spec.metadata.model ?? '?') : 'by hand') : '-',
 		status.spec?.metadata.generatedAt.slice(0, 10) ?? '-',
 	]);
-	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED'], rows)}\n`);
+	// Titles, models and dates come from users' files: `formatTable` keeps each on one line, cut to the width.
+	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED'], rows, [40, 60, 24, 32, 10])}\n`);
 	const counts = (['fresh', 'stale', 'missing'] as const).map((state) => `${filterByState(report, state).length} ${state}`);
 	stdout.write(`\n${report.prds.length} PRDs: ${counts.join(', ')}.\n`);
-	for (const warning of report.warnings) context.io.stderr.write(`warning: ${warning.file}: ${warning.message}\n`);
+	for (const warning of report.warnings) context.io.stderr.write(`warning: ${logText(warning.file, 300)}: ${logText(warning.message, 2000)}\n`);
 	return 0;
 }
 
@@ -80,12 +82,14 @@ export async function runCheck(context: CommandContext): Promise<number> {
 		return 0;
 	}
 	const lines = notFresh.map((status) =>
-		status.state === 'missing'
-			? `  ${status.prd.file}: no spec (${context.config.specsDir}/${status.prd.id}.md)`
-			: `  ${status.prd.file}: ${status.spec!.file} is stale (the ${status.staleBecause === 'template' ? 'prompt template' : 'PRD'} changed)`,
+		logText(
+			status.state === 'missing'
+				? `${status.prd.file}: no spec (${context.config.specsDir}/${status.prd.id}.md)`
+				: `${status.prd.file}: ${status.spec!.file} is stale (the ${status.staleBecause === 'template' ? 'prompt template' : 'PRD'} changed)`,
+		),
 	);
 	context.io.stdout.write(
-		`${notFresh.length} of ${report.prds.length} PRDs have no fresh spec:\n${lines.join('\n')}\n\nGenerate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${context.config.specsDir}/.\n`,
+		`${notFresh.length} of ${report.prds.length} PRDs have no fresh spec:\n${lines.map((line) => `  ${line}`).join('\n')}\n\nGenerate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${logText(context.config.specsDir)}/.\n`,
 	);
 	return 1;
 }
@@ -107,7 +111,10 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 	const known = new Set(report.prds.map((status) => status.prd.id));
 	const unknown = options.ids.filter((id) => !known.has(id));
 	if (unknown.length > 0) {
-		throw new CliError(`Unknown PRD id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, `Known ids: ${[...known].join(', ') || '(none)'}. An id is a file name in ${config.prdsDir}/ without .md.`);
+		throw new CliError(
+			`Unknown PRD id${unknown.length > 1 ? 's' : ''}: ${logText(unknown.join(', '), 300)}.`,
+			`Known ids: ${logText([...known].join(', '), 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md.`,
+		);
 	}
 	const selected = options.ids.length > 0 ? report.prds.filter((status) => options.ids.includes(status.prd.id)) : report.prds;
 	const targets = options.force ? selected : selected.filter((status) => status.state !== 'fresh');
@@ -128,7 +135,7 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 	const generator = (context.createGenerator ?? createGenerator)(config, io.env, apiKey);
 	const concurrency = options.concurrency ?? config.generation.concurrency;
 	const display = createProgressDisplay(io, targets);
-	io.stdout.write(`Generating ${targets.length} spec${targets.length > 1 ? 's' : ''} with ${model}, ${concurrency} at a time.\n`);
+	io.stdout.write(`Generating ${targets.length} spec${targets.length > 1 ? 's' : ''} with ${logText(model, 200)}, ${concurrency} at a time.\n`);
 	let outcomes;
 	try {
 		outcomes = await generateSpecs({
@@ -146,7 +153,7 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 	} finally {
 		display.stop();
 	}
-	io.stdout.write(`${summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices)}\n`);
+	io.stdout.write(`${logLines(summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices))}\n`);
 	return outcomes.every((outcome) => outcome.status === 'generated') ? 0 : 1;
 }
 
@@ -164,11 +171,11 @@ function printDryRun(context: CommandContext, report: ProjectReport, targets: Pr
 		const reason = input > config.generation.maxInputTokens ? 'too large: not sent' : status.state === 'fresh' ? 'forced' : status.state;
 		return [status.prd.id, reason, `~${input.toLocaleString('en-US')}`, `~${output.toLocaleString('en-US')}`, cost === undefined ? '?' : `~$${cost.toFixed(3)}`];
 	});
-	io.stdout.write(`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${model}:\n\n`);
-	io.stdout.write(`${formatTable(['ID', 'REASON', 'TOKENS IN', 'TOKENS OUT', 'COST'], rows)}\n\n`);
+	io.stdout.write(`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${logText(model, 200)}:\n\n`);
+	io.stdout.write(`${formatTable(['ID', 'REASON', 'TOKENS IN', 'TOKENS OUT', 'COST'], rows, [40])}\n\n`);
 	const cost = estimateCost(model, { inputTokens: inputTotal, outputTokens: outputTotal }, config.generation.prices);
 	io.stdout.write(
-		`Estimated total: ~${inputTotal.toLocaleString('en-US')} tokens in, ~${outputTotal.toLocaleString('en-US')} out, ${cost === undefined ? `cost unknown for ${model} (set \`generation.prices\`)` : `about $${cost.toFixed(2)}`}, before any repair round.\n`,
+		`Estimated total: ~${inputTotal.toLocaleString('en-US')} tokens in, ~${outputTotal.toLocaleString('en-US')} out, ${cost === undefined ? `cost unknown for ${logText(model, 200)} (set \`generation.prices\`)` : `about $${cost.toFixed(2)}`}, before any repair round.\n`,
 	);
 	return 0;
 }

@@ -1,6 +1,6 @@
 import type { PrdStatus } from '../project.ts';
 import type { ProgressEvent, ProgressLogger } from '../generation/run.ts';
-import { formatSeconds, type CliIO } from './output.ts';
+import { cellText, formatSeconds, logLines, type CliIO } from './output.ts';
 
 interface Row {
 	file: string;
@@ -17,7 +17,8 @@ interface Row {
  */
 export function createProgressDisplay(io: CliIO, targets: readonly PrdStatus[]) {
 	const live = Boolean(io.stdout.isTTY) && !io.env.CI;
-	const rows = new Map<string, Row>(targets.map((status) => [status.prd.id, { file: status.prd.file, state: 'waiting' }]));
+	// The file name is shown on the one live line of its PRD: flattened and cut like a table cell.
+	const rows = new Map<string, Row>(targets.map((status) => [status.prd.id, { file: cellText(status.prd.file, 80), state: 'waiting' }]));
 	let drawn = 0;
 
 	const render = () => {
@@ -33,12 +34,14 @@ export function createProgressDisplay(io: CliIO, targets: readonly PrdStatus[]) 
 		io.stdout.write(`${drawn > 0 ? `\u001b[${drawn}F` : ''}${lines.map((line) => `\u001b[2K${line}`).join('\n')}\n`);
 		drawn = lines.length;
 	};
+	// Messages from generation quote file names, model output and API errors, and some have
+	// several lines on purpose (the problems left after repair): each line is escaped on its own.
 	const print = (stream: NodeJS.WritableStream, text: string) => {
 		if (live && drawn > 0) {
 			io.stdout.write(`\u001b[${drawn}F\u001b[0J`);
 			drawn = 0;
 		}
-		stream.write(`${text}\n`);
+		stream.write(`${logLines(text)}\n`);
 		render();
 	};
 	const timer = live ? setInterval(render, 1000) : undefined;

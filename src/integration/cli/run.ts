@@ -5,7 +5,7 @@ import { redactSecrets } from '../secrets.ts';
 import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
 import { CliError } from './errors.ts';
 import { loadSiteConfig } from './load-config.ts';
-import type { CliIO } from './output.ts';
+import { logLines, logText, type CliIO } from './output.ts';
 
 export const USAGE = `Usage: prd-specs <command> [options]
 
@@ -48,7 +48,8 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 				},
 			});
 		} catch (error) {
-			throw new CliError((error as Error).message, 'Run `prd-specs --help` for the commands and options.');
+			// Node's message quotes the unknown option as typed.
+			throw new CliError(logText((error as Error).message), 'Run `prd-specs --help` for the commands and options.');
 		}
 		const { values, positionals } = parsed;
 		const [command, ...rest] = positionals;
@@ -57,7 +58,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 			return 0;
 		}
 		if (!command) throw new CliError('No command given.', USAGE);
-		if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) throw new CliError(`Unknown command "${command}".`, `Commands: ${COMMANDS.join(', ')}. Run \`prd-specs --help\`.`);
+		if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) throw new CliError(`Unknown command "${logText(command, 100)}".`, `Commands: ${COMMANDS.join(', ')}. Run \`prd-specs --help\`.`);
 		const onlyFor = (option: string, allowed: string) => {
 			if (values[option as keyof typeof values] !== undefined && command !== allowed) throw new CliError(`--${option} is an option of \`${allowed}\`, not of \`${command}\`.`, 'Run `prd-specs --help`.');
 		};
@@ -65,11 +66,11 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		onlyFor('force', 'generate');
 		onlyFor('dry-run', 'generate');
 		onlyFor('concurrency', 'generate');
-		if (command !== 'generate' && rest.length > 0) throw new CliError(`\`${command}\` takes no arguments (got ${rest.join(' ')}).`, 'Run `prd-specs --help`.');
+		if (command !== 'generate' && rest.length > 0) throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
 		if (values.concurrency !== undefined) {
 			concurrency = Number(values.concurrency);
-			if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new CliError(`--concurrency must be a whole number from 1 to 16 (got "${values.concurrency}").`);
+			if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new CliError(`--concurrency must be a whole number from 1 to 16 (got "${logText(values.concurrency, 100)}").`);
 		}
 
 		const root = resolve(io.cwd, values.root ?? '.');
@@ -80,14 +81,17 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
 		const apiKey = io.env.OPENAI_API_KEY;
+		// User input quoted in a message is escaped where the message is made; this last pass
+		// escapes each line again (keeping the intended line breaks), whatever threw.
+		const safe = (text: string) => logLines(redactSecrets(text, [apiKey]));
 		if (error instanceof CliError) {
-			io.stderr.write(`prd-specs: ${redactSecrets(error.message, [apiKey])}\n${error.hint ? `${error.hint.trimEnd()}\n` : ''}`);
+			io.stderr.write(`prd-specs: ${safe(error.message)}\n${error.hint ? `${safe(error.hint.trimEnd())}\n` : ''}`);
 			return error.exitCode;
 		}
 		// An AstroError from the config (a bad `prdSpecs()` option) says what to do already.
 		const { message, hint } = error as { message?: string; hint?: string };
-		io.stderr.write(`prd-specs: ${redactSecrets(message ?? String(error), [apiKey])}\n${hint ? `${hint}\n` : ''}`);
-		if (io.env.PRD_SPECS_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+		io.stderr.write(`prd-specs: ${safe(message ?? String(error))}\n${hint ? `${safe(hint)}\n` : ''}`);
+		if (io.env.PRD_SPECS_DEBUG) io.stderr.write(`${safe((error as Error).stack ?? '')}\n`);
 		return 1;
 	}
 }

@@ -55,9 +55,14 @@ export function toSafeTitle(text: string, max = 200): string {
  * Text for one line of a log, an error message or a CI annotation: control characters and line
  * breaks are shown escaped (`\n`, `\u001b`), so that a file name or YAML key cannot start a new
  * line (which GitHub Actions would read as a workflow command such as `::error::`) or colour the
- * terminal; bidi controls are shown escaped too. At most `max` characters.
+ * terminal; bidi controls are shown escaped too, and so is GitHub's older command form `##[name]`,
+ * which it reads anywhere in a line (`#\u0023[`). At most `max` characters.
  */
 export function printable(text: string, max = 1000): string {
+	return truncate(escapeControls(text, max).replaceAll('##[', '#\\u0023['), max);
+}
+
+function escapeControls(text: string, max: number): string {
 	let result = '';
 	for (let index = 0; index < text.length && result.length <= max; index++) {
 		const code = text.charCodeAt(index);
@@ -67,5 +72,5 @@ export function printable(text: string, max = 1000): string {
 		else if (isControl(code) || isBidiControl(code)) result += `\\u${code.toString(16).padStart(4, '0')}`;
 		else result += text[index];
 	}
-	return truncate(result, max);
+	return result;
 }
