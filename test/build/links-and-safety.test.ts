@@ -1,21 +1,25 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, test } from 'vitest';
 
-import { prdSource, writeFreshSpec } from '../helpers/files.ts';
+import { prdSource } from '../helpers/files.ts';
+import { addHostileContent, HOSTILE_PAGES } from '../helpers/hostile-site.ts';
 import { buildSite, getMain, readPage, useFixtureSite, type BuildResult } from '../helpers/site.ts';
-import { specText } from '../helpers/spec-text.ts';
 
 const fixtureSite = useFixtureSite();
-const CORPUS = await readFile(new URL('../fixtures/untrusted/xss-corpus.md', import.meta.url), 'utf8');
 
-/** The fixture site plus a PRD and a spec made of the XSS corpus. */
+/** The fixture site plus hostile PRDs and specs (see `addHostileContent`). */
 async function siteWithCorpus(): Promise<string> {
 	const dir = await fixtureSite();
-	await writeFile(join(dir, 'prds/hostile.md'), prdSource('title: Hostile <script>alert("title")</script>\nowner: "<img src=x onerror=alert(1)>"', CORPUS));
-	await writeFreshSpec(dir, 'hostile', specText('Hostile', { before: '' }).replace('## Technology Stack', `${CORPUS.replace(/^## /gm, '### ')}\n\n## Technology Stack`));
+	await addHostileContent(dir);
 	return dir;
+}
+
+/** Every HTML file of the built site, by URL path. */
+async function readAllPages(dir: string): Promise<Map<string, string>> {
+	const files = (await readdir(join(dir, 'dist'), { recursive: true })).filter((file) => file.endsWith('.html'));
+	return new Map(await Promise.all(files.map(async (file) => [`/${file.replace(/index\.html$/, '')}`, await readFile(join(dir, 'dist', file), 'utf8')] as const)));
 }
 
 describe.each(['satteri', 'unified'] as const)('built with the %s processor', (processor) => {
@@ -39,24 +43,76 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 	});
 
 	test('the XSS corpus is inert in the PRD page, the spec page and the overview', async () => {
-		for (const path of ['prds/hostile', 'specs/hostile', 'prds', 'open-questions']) {
+		for (const path of HOSTILE_PAGES.map((page) => page.slice(1, -1))) {
 			const main = getMain(await readPage(dir, path));
 			const tags = main.match(/<[a-z][^>]*>/gi) ?? [];
 			for (const tag of tags) {
 				expect(tag, path).not.toMatch(/\son[a-z]+\s*=/i);
 				expect(tag, path).not.toMatch(/=\s*["']?\s*(javascript|data|vbscript):/i);
-				expect(tag, path).not.toMatch(/^<(script|iframe|object|embed|style|meta|base|form)\b/i);
+				expect(tag, path).not.toMatch(/^<(iframe|object|embed|style|meta|base|form)\b/i);
+				// Expressive Code adds its own module script and stylesheet next to code blocks.
+				if (/^<(script|link)\b/i.test(tag)) expect(tag, path).toMatch(/^<(script type="module" src|link rel="stylesheet" href)="\/_astro\/[\w.-]+"/);
 			}
 		}
 		const prd = getMain(await readPage(dir, 'prds/hostile'));
 		expect(prd).toMatch(/&(lt|#x3C);script/);
-		expect(prd).toContain('Hostile &lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;</h1>');
+		expect(prd).toContain('x ‹/title›‹script›window.__pwned_title=1‹/script›</h1>');
+	});
+
+	test('titles are inert everywhere Starlight puts them: <title>, meta tags, sidebar, prev/next', async () => {
+		const pages = await readAllPages(dir);
+		for (const [path, html] of pages) {
+			// No element anywhere in the page (head and sidebar included) runs content's script.
+			expect(html, path).not.toMatch(/<script\b[^>]*>[^<]*__(pwned|xss)/i);
+			for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) expect(tag, path).not.toMatch(/\son[a-z]+\s*=\s*["']?[^"'>]*(__pwned|__xss|alert)/i);
+		}
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/prds/hostile/')!)![1]).toBe('x ‹/title›‹script›window.__pwned_title=1‹/script› | Fixture docs');
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/hostile/')!)![1]).toBe('Technical Specification: x ‹/title›‹script›window.__pwned_spec_title=1‹/script› | Fixture docs');
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/placeholder/')!)![1]).toBe('Technical specification: p ‹/title›‹script›window.__pwned_placeholder=1‹/script› | Fixture docs');
+		expect(pages.get('/prds/billing/')).toContain('x ‹/title›‹script›window.__pwned_title=1‹/script›</span>');
+	});
+
+	test('nothing of a PRD or spec loads from another site, and their pages carry a Content-Security-Policy', async () => {
+		const pages = await readAllPages(dir);
+		for (const [path, html] of pages) {
+			for (const tag of html.match(/<(img|video|audio|source|link|iframe|object|embed|image)\b[^>]*>/gi) ?? []) expect(tag, path).not.toContain('127.0.0.1:9');
+		}
+		const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/;
+		for (const path of [...HOSTILE_PAGES, '/prds/billing/', '/specs/billing/']) expect(csp.exec(pages.get(path)!)?.[1], path).toContain("img-src 'self' data:;");
+		expect(pages.get('/guides/writing/')).not.toMatch(csp);
+		const main = getMain(pages.get('/prds/hostile/')!);
+		expect(main).toContain('<a href="http://127.0.0.1:9/markdown-image?q=secret">remote image</a>');
+		expect(main).toContain('This diagram is shown as its source, not drawn: it has an image shape');
+	});
+
+	test('an upper-case <PRE> or <SCRIPT> block does not turn the rest of the page into text', async () => {
+		for (const path of ['prds/hostile', 'specs/hostile']) {
+			const main = getMain(await readPage(dir, path));
+			expect(main, path).toMatch(/<h3 id="still-markdown-after-the-pre-block">/);
+			expect(main, path).toMatch(/<h3 id="still-markdown-after-the-script-block">/);
+		}
+	});
+
+	test('one spec’s section cannot swallow or relink another’s on the open questions page', async () => {
+		const main = getMain(await readPage(dir, 'open-questions'));
+		const hijack = main.slice(main.indexOf('Hijacked'), main.indexOf('id="victim"'));
+		expect(hijack).toContain('unclosed fence');
+		expect(hijack).not.toContain('Victim question');
+		expect(main).toMatch(/<li>Victim question: see <a href="https:\/\/docs\.example\/victim">docs<\/a>\.<\/li>/);
+		expect(main).not.toContain('attacker.example/docs');
+	});
+
+	test('what was removed or not drawn is named in the build output, file by file', () => {
+		expect(result.output).toContain('prds/hostile.md › diagram 6: is shown as its source, not drawn: it has an image shape');
+		expect(result.output).toContain('src/content/specs/hostile.md › code block js: options `{1-2000000000}`, `/(a+)+$/` were removed.');
+		expect(result.output).toContain('prds/hostile.md › :::note: has a custom `icon`, which is not used on PRD and spec pages.');
+		expect(result.output).toContain('prds/hostile.md › image http://127.0.0.1:9/markdown-image?q=secret: is on another site, so it is published as a link, not loaded.');
 	});
 
 	test('the open questions page lists every spec’s clarification items', async () => {
 		const main = getMain(await readPage(dir, 'open-questions'));
 		expect(main).toContain('Which currency do invoices use?');
-		expect(main).toContain('Which regions must Hostile serve?');
+		expect(main).toContain('Attacker question?');
 		expect(main).toMatch(/These PRDs have no specification, so no questions yet: <a href="\/prds\/notifications\/">Notification preferences<\/a>/);
 	});
 });

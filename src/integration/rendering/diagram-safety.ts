@@ -38,8 +38,10 @@ export function sanitizeDiagram(input: string): DiagramVerdict {
 	}
 
 	const withoutDirectives = removeDirectives(source);
-	if (withoutDirectives !== source) removed.push('a `%%{...}%%` directive');
-	source = withoutDirectives;
+	if (withoutDirectives !== source) {
+		removed.push('a `%%{...}%%` directive');
+		source = trimLeadingNewlines(withoutDirectives);
+	}
 	// Removing a directive could join `%%` and `{` into a new one: such a diagram is refused.
 	if (source.includes('%%{')) return { action: 'refuse', reason: 'it has `%%{...}%%` directives that cannot be removed cleanly' };
 
@@ -150,6 +152,12 @@ function isPlainStyle(line: string): boolean {
 		if (char === '\\' || char === '{' || char === '}' || char === '<' || char === '>' || char === '@' || char === '/' || char === '*' || char === '`') return false;
 	}
 	return true;
+}
+
+function trimLeadingNewlines(text: string): string {
+	let start = 0;
+	while (text[start] === '\n') start++;
+	return text.slice(start);
 }
 
 function indexOrEnd(text: string, search: string, from: number): number {

@@ -54,9 +54,12 @@ export function createSatteriPlugin(policy: MarkdownPolicy): MdastPluginEntry {
 						if (decision.meta !== undefined) ctx.setProperty(node, 'meta', decision.meta);
 					}
 				},
-				containerDirective(node, ctx) {
+				containerDirective(node) {
 					const attributes = decideDirectiveAttributes(node.name, node.attributes, filePath, policy);
-					if (attributes) ctx.setProperty(node, 'attributes', attributes);
+					// Sätteri cannot set a directive's attributes: the directive is replaced (and later
+					// plugins, Starlight's asides among them, see the replacement).
+					if (attributes) return { ...node, attributes, children: [...node.children] };
+					return undefined;
 				},
 				after(_root, ctx) {
 					for (const { node } of imageReferences) {

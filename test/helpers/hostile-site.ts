@@ -1,0 +1,54 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { prdSource, writeFreshSpec } from './files.ts';
+import { specText } from './spec-text.ts';
+
+const CORPUS = await readFile(new URL('../fixtures/untrusted/xss-corpus.md', import.meta.url), 'utf8');
+const HOSTILE = await readFile(new URL('../fixtures/untrusted/hostile-content.md', import.meta.url), 'utf8');
+
+/** `window` properties that content tries to define: not one may exist in a reader's browser. */
+export const PWNED_GLOBALS = [
+	'__xss',
+	'__pwned_title',
+	'__pwned_spec_title',
+	'__pwned_placeholder',
+	'__pwned_anchor',
+	'__pwned_anchor_name',
+	'__pwned_form',
+	'__pwned_img',
+	'__pwned_upper_script',
+	'__pwned_label',
+	'__pwned_label_name',
+	'__pwned_gantt',
+];
+
+/** Pages that carry hostile content. */
+export const HOSTILE_PAGES = ['/prds/hostile/', '/specs/hostile/', '/specs/placeholder/', '/prds/', '/open-questions/'];
+
+/** Ends the hostile spec's clarification section inside a directive and a fence, after a definition of `[docs]`. */
+const SECTION_TRAPS = '- Attacker question?\n\n[docs]: https://attacker.example/docs\n\n:::caution[Hijacked]\nEverything after this is mine.\n\n```\nunclosed fence';
+
+/**
+ * Adds hostile PRDs and specs to a site: `hostile` (a PRD and its spec made of the XSS corpus and
+ * the hostile-content corpus, with titles that close `<title>`), `placeholder` (a hostile title
+ * and no spec), and `victim` (a spec whose open questions come after the hostile spec's on the
+ * shared page). Every URL that would load something points at `trap` (an origin such as
+ * `http://127.0.0.1:1234`), which browser tests watch.
+ */
+export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'): Promise<void> {
+	const content = HOSTILE.replaceAll('{{TRAP}}', trap).replaceAll('{{TRAP_HOST}}', new URL(trap).host);
+	const body = `${CORPUS}\n\n${content}`;
+	await writeFile(
+		join(dir, 'prds/hostile.md'),
+		prdSource('title: "x </title><script>window.__pwned_title=1</script>"\nowner: "<img src=x onerror=alert(1)>"\ntags: ["<svg onload=alert(1)>"]', body),
+	);
+	const spec = specText('Hostile')
+		.replace('# Technical Specification: Hostile', '# Technical Specification: x </title><script>window.__pwned_spec_title=1</script>')
+		.replace('## Technology Stack', `${body.replace(/^## /gm, '### ')}\n\n## Technology Stack`)
+		.replace(/- Which regions must Hostile serve\?\n$/, `${SECTION_TRAPS}\n`);
+	await writeFreshSpec(dir, 'hostile', spec);
+	await writeFile(join(dir, 'prds/placeholder.md'), prdSource('title: "p </title><script>window.__pwned_placeholder=1</script>"'));
+	await writeFile(join(dir, 'prds/victim.md'), prdSource('title: Victim'));
+	await writeFreshSpec(dir, 'victim', specText('Victim').replace('- Which regions must Victim serve?', '- Victim question: see [docs].\n\n[docs]: https://docs.example/victim'));
+}
