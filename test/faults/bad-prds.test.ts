@@ -36,14 +36,37 @@ const CATALOGUE: [string, Content, RegExp | 'valid'][] = [
 	['Odd Name!.md', prdSource('title: Odd'), /"Odd Name!" cannot be a PRD id: ids are used in URLs\./],
 	['UPPER.md', prdSource('title: Upper'), /"UPPER" cannot be a PRD id/],
 	['checkout.markdown', prdSource('title: Checkout again'), /has the same id "checkout" as prds\/checkout\.md\./],
-	['loop.md', { symlinkTo: 'loop.md' }, /cannot be read \(ELOOP\)\. Fix or remove the broken symbolic link\./],
-	['dangling.md', { symlinkTo: 'nowhere.md' }, /cannot be read \(ENOENT\)\./],
+	// Symbolic links are never followed, wherever they lead (or do not lead).
+	['loop.md', { symlinkTo: 'loop.md' }, /: is a symbolic link: only regular files inside the project are read\. Replace the link with the PRD file itself\./],
+	['dangling.md', { symlinkTo: 'nowhere.md' }, /: is a symbolic link: only regular files inside the project are read\./],
+	['link-inside.md', { symlinkTo: 'checkout.md' }, /: is a symbolic link: only regular files inside the project are read\./],
+	['link-passwd.md', { symlinkTo: '/etc/passwd' }, /: is a symbolic link: only regular files inside the project are read\./],
+	['link-zero.md', { symlinkTo: '/dev/zero' }, /: is a symbolic link: only regular files inside the project are read\./],
+	['link-up.md', { symlinkTo: '../../../../../../../../etc/hostname' }, /: is a symbolic link: only regular files inside the project are read\./],
+	// Sizes: a PRD file, each frontmatter field, the nesting of one line.
+	['too-large.md', prdSource('title: Too large', `## Everything\n\n${'A very long requirement. '.repeat(50_000)}\n`), /: is 1\.2 MB; a PRD file may be at most 1 MB\. Shorten the PRD/],
+	['long-title.md', prdSource(`title: ${'T'.repeat(201)}`), /› title: `title` is 201 characters long; at most 200 are allowed\. Shorten it to at most 200 characters\./],
+	['long-app-name.md', prdSource(`title: A\nappName: ${'A'.repeat(250)}`), /› appName: `appName` is 250 characters long; at most 200 are allowed\./],
+	['long-description.md', prdSource(`title: D\ndescription: ${'d'.repeat(501)}`), /› description: `description` is 501 characters long; at most 500 are allowed\./],
+	['long-owner.md', prdSource(`title: O\nowner: ${'o'.repeat(201)}`), /› owner: `owner` is 201 characters long; at most 200 are allowed\./],
+	['long-tag.md', prdSource(`title: T\ntags: [ok, ${'t'.repeat(61)}]`), /› tags\[1\]: `tags\[1\]` is 61 characters long; at most 60 are allowed\./],
+	['many-tags.md', prdSource(`title: T\ntags: [${Array.from({ length: 31 }, (_, i) => `t${i}`).join(', ')}]`), /› tags: `tags` lists 31 tags; at most 30 are allowed\. Keep at most 30 tags\./],
+	['many-related.md', prdSource(`title: R\nrelated: [${Array.from({ length: 101 }, (_, i) => `r${i}`).join(', ')}]`), /› related: `related` lists 101 ids; at most 100 are allowed\./],
+	['long-constraints.md', prdSource(`title: C\nconstraints: [${'a'.repeat(12_000)}, ${'b'.repeat(8_001)}]`), /› constraints: `constraints` items are 20,001 characters long together; at most 20,000 are allowed\. Shorten them/],
+	['multiline-title.md', prdSource('title: "Checkout\\n## Injected heading"'), /› title: `title` must be one line of text\. Write it on one line/],
+	['block-title.md', prdSource('title: |\n  Line one\n  Line two'), /› title: `title` must be one line of text\./],
+	['tab-owner.md', prdSource('owner: "Team\\tA"\ntitle: Tab'), /› owner: `owner` must be one line of text\./],
+	['separator-tag.md', prdSource('title: S\ntags: ["a\\u2028b"]'), /› tags\[0\]: `tags\[0\]` must be one line of text\./],
+	['control-related.md', prdSource('title: C\nrelated: ["checkout\\u0085"]'), /› related\[0\]: `related\[0\]` must be one line of text\./],
+	['deep-quotes.md', prdSource('title: Deep', `## Goal\n\n${'> '.repeat(40)}deep\n`), /› body: line 7 opens 40 nested quotes or lists; at most 32 are allowed\./],
+	['deep-lists.md', prdSource('title: Deep', `${'- '.repeat(500_000)}x\n`), /› body: line 5 opens 500000 nested quotes or lists; at most 32 are allowed\./],
 	['folder.md', { dir: true }, /is a folder, not a PRD file\./],
 	['nested', { dir: true }, /is a folder; PRDs are single markdown files directly in the PRD folder\./],
 	// Unusual but valid: they must load like any other PRD.
 	['bom.md', `\uFEFF${prdSource('title: With a BOM')}`, 'valid'],
 	['crlf.md', prdSource('title: CRLF', '## Goal\n\nWindows line endings.\n').replace(/\n/g, '\r\n'), 'valid'],
-	['huge.md', prdSource('title: Huge', `## Everything\n\n${'A very long requirement. '.repeat(50_000)}\n`), 'valid'],
+	['huge.md', prdSource('title: Huge', `## Everything\n\n${'A very long requirement. '.repeat(40_000)}\n`), 'valid'],
+	['at-the-limits.md', prdSource(`title: ${'T'.repeat(200)}\ndescription: ${'d'.repeat(500)}\ntags: [${Array.from({ length: 30 }, () => 't'.repeat(60)).join(', ')}]`, `${'> '.repeat(32)}deep\n`), 'valid'],
 ];
 
 test(`a catalogue of ${CATALOGUE.filter(([, , e]) => e !== 'valid').length} bad PRDs: one clear message per file, and the good PRDs still load`, async () => {
@@ -74,6 +97,6 @@ test(`a catalogue of ${CATALOGUE.filter(([, , e]) => e !== 'valid').length} bad 
 	expect(report.problems.every((problem) => CATALOGUE.some(([name]) => problem.file === `prds/${name}`))).toBe(true);
 	// A PRD whose only fault is a `related` id still loads (its content is fine): in `astro dev`
 	// its pages stay up while the build and the CLI report the link.
-	expect(report.prds.map((status) => status.prd.id).sort()).toEqual(['bom', 'checkout', 'crlf', 'huge', 'search', 'self-related', 'unknown-related']);
+	expect(report.prds.map((status) => status.prd.id).sort()).toEqual(['at-the-limits', 'bom', 'checkout', 'crlf', 'huge', 'search', 'self-related', 'unknown-related']);
 	expect(report.prds.find((status) => status.prd.id === 'crlf')!.prd.body).toBe('## Goal\n\nWindows line endings.');
 });

@@ -203,7 +203,7 @@ describe('spec generation', () => {
 
 describe('faults', () => {
 	test('a PRD whose prompt is over the input limit is not sent and says why; the others go on', async () => {
-		await writeFiles(root, { 'prds/huge.md': prdSource('title: Huge', `## Everything\n\n${'All the requirements, again and again. '.repeat(30_000)}\n`) });
+		await writeFiles(root, { 'prds/huge.md': prdSource('title: Huge', `## Everything\n\n${'All the requirements, again and again. '.repeat(20_000)}\n`) });
 		const { outcomes } = await run({ generation: { maxInputTokens: 100_000 } });
 		expect(outcomes.find((o) => o.id === 'huge')).toMatchObject({ status: 'failed', requests: 0 });
 		expect(outcomes.filter((o) => o.status === 'generated').map((o) => o.id)).toEqual(['alpha', 'beta']);

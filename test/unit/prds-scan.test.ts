@@ -1,4 +1,5 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { describe, expect, test } from 'vitest';
@@ -83,5 +84,72 @@ describe('scanPrds', () => {
 		const { prds, problems } = await scanPrds(root, 'prds');
 		expect(prds.map((prd) => prd.id)).toEqual(['checkout']);
 		expect(formatProblems(problems)).toMatchSnapshot();
+	});
+
+	test('a PRD that is a symbolic link is refused, wherever it points', async () => {
+		const root = await tempDir();
+		const outside = await tempDir();
+		await writeFiles(root, { 'prds/checkout.md': prdSource('title: Checkout') });
+		await writeFiles(outside, { 'secret.md': prdSource('title: Secret', 'TOKEN=hunter2\n') });
+		await symlink('checkout.md', join(root, 'prds/alias.md'));
+		await symlink(join(outside, 'secret.md'), join(root, 'prds/secret.md'));
+		const { prds, problems } = await scanPrds(root, 'prds');
+		expect(prds.map((prd) => prd.id)).toEqual(['checkout']);
+		expect(problems).toEqual([
+			{ file: 'prds/alias.md', message: 'is a symbolic link: only regular files inside the project are read.', hint: 'Replace the link with the PRD file itself.' },
+			{ file: 'prds/secret.md', message: 'is a symbolic link: only regular files inside the project are read.', hint: 'Replace the link with the PRD file itself.' },
+		]);
+		expect(JSON.stringify(problems)).not.toContain(outside);
+	});
+
+	test('a FIFO in the PRD folder is refused without blocking the scan', async (context) => {
+		const root = await tempDir();
+		await writeFiles(root, { 'prds/checkout.md': prdSource('title: Checkout') });
+		try {
+			execFileSync('mkfifo', [join(root, 'prds/pipe.md')], { stdio: 'ignore' });
+		} catch {
+			context.skip();
+		}
+		const { prds, problems } = await scanPrds(root, 'prds');
+		expect(prds.map((prd) => prd.id)).toEqual(['checkout']);
+		expect(problems).toEqual([
+			{ file: 'prds/pipe.md', message: 'is not a regular file (it is a named pipe).', hint: 'A PRD must be a regular text file: replace it with one, or remove it.' },
+		]);
+	});
+
+	test('a PRD folder that leads outside the project is one problem that names nothing of what is there', async () => {
+		const root = await tempDir();
+		const outside = await tempDir();
+		await writeFiles(outside, { 'private-notes.md': prdSource('title: Private'), 'id_rsa.md': prdSource('title: Key') });
+		await symlink(outside, join(root, 'prds'));
+		const scan = await scanPrds(root, 'prds');
+		expect(scan).toMatchObject({ prds: [], skipped: [] });
+		expect(scan.fileIds.size).toBe(0);
+		expect(scan.problems).toEqual([
+			{
+				file: 'prds',
+				message: '`prds` resolves to a folder outside the project; PRDs are only read from inside it.',
+				hint: 'Make the PRD folder a real folder of the project, not a symbolic link to somewhere else, or set `prdsDir`.',
+			},
+		]);
+		const text = formatProblems(scan.problems);
+		for (const name of [outside, ...(await readdir(outside))]) expect(text).not.toContain(name);
+		// `..` leads outside as well, and so does a link further up the path.
+		await mkdir(join(root, 'docs'));
+		await symlink(outside, join(root, 'docs/linked'));
+		expect((await scanPrds(root, 'docs/linked')).problems).toHaveLength(1);
+		await writeFiles(root, { 'sibling/other.md': prdSource('title: Other') });
+		const up = await scanPrds(join(root, 'docs'), '../sibling');
+		expect(up.prds).toEqual([]);
+		expect(up.problems.map((problem) => problem.message)).toEqual(['`../sibling` resolves to a folder outside the project; PRDs are only read from inside it.']);
+	});
+
+	test('a PRD folder that is a link to a folder inside the project is read; a dangling link is no PRDs', async () => {
+		const root = await tempDir();
+		await writeFiles(root, { 'docs/requirements/checkout.md': prdSource('title: Checkout') });
+		await symlink(join(root, 'docs/requirements'), join(root, 'prds'));
+		expect((await scanPrds(root, 'prds')).prds.map((prd) => prd.id)).toEqual(['checkout']);
+		await symlink(join(root, 'nowhere'), join(root, 'dangling'));
+		expect(await scanPrds(root, 'dangling')).toMatchObject({ prds: [], problems: [] });
 	});
 });

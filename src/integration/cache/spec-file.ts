@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { CORE_SCHEMA, dump } from 'js-yaml';
 
+import { LIMITS } from '../limits.ts';
+import { countLineBreaks, describeDeepNesting, findDeepNesting } from '../markdown/nesting.ts';
+import { splitLeadingH1 } from '../markdown/title.ts';
 import { normalizeNewlines, parseFrontmatter } from '../prds/frontmatter.ts';
+import { formatCount, isOneLine, PRD_ID_PATTERN, tooLongMessage } from '../prds/schema.ts';
 import type { Problem } from '../problems.ts';
+import { truncate } from '../text/plain-text.ts';
 
 const hashSchema = (field: string) =>
 	z.string({ error: `\`${field}\` must be text.` }).regex(/^sha256:[0-9a-f]{64}$/, {
@@ -14,7 +19,9 @@ const tokens = z.number().int().nonnegative();
 /** Frontmatter of a cached spec (`<specsDir>/<id>.md`): where the spec came from. */
 export const SpecMetadataSchema = z.strictObject({
 	/** Id of the PRD the spec was written from. */
-	prd: z.string({ error: '`prd` must be the id of the PRD.' }),
+	prd: z
+		.string({ error: '`prd` must be the id of the PRD.' })
+		.regex(PRD_ID_PATTERN, { error: '`prd` must be the id of the PRD: lowercase letters, digits and dashes.' }),
 	/** Cache key: identifies the filled prompt the spec was generated from (see `computeInputHash`). */
 	inputHash: hashSchema('inputHash'),
 	/** Hash of the prompt template at the time. */
@@ -22,13 +29,21 @@ export const SpecMetadataSchema = z.strictObject({
 	/** `model` when an LLM wrote it, `manual` when a person did. */
 	source: z.enum(['model', 'manual'], { error: '`source` must be `model` or `manual`.' }),
 	/** Model name, for `source: model`. */
-	model: z.string().min(1).optional(),
+	model: z
+		.string()
+		.min(1)
+		.max(LIMITS.modelChars, { error: (issue) => tooLongMessage('`model`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.modelChars) })
+		.refine(isOneLine, { error: '`model` must be one line of text.' })
+		.optional(),
 	/** ISO 8601 date-time of generation. */
 	generatedAt: z.iso.datetime({ offset: true, error: '`generatedAt` must be an ISO 8601 date-time, e.g. 2026-11-26T10:00:00Z.' }),
 	/** Tokens sent and received, summed over every request made for this spec. */
 	usage: z.strictObject({ inputTokens: tokens, outputTokens: tokens, requests: z.number().int().positive().optional() }).optional(),
 	/** How the spec was made, in words, when `source` says too little. */
-	note: z.string().optional(),
+	note: z
+		.string()
+		.max(LIMITS.noteChars, { error: (issue) => tooLongMessage('`note`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.noteChars) })
+		.optional(),
 });
 
 export type SpecMetadata = z.output<typeof SpecMetadataSchema>;
@@ -45,41 +60,57 @@ export interface CachedSpec {
 
 export type SpecFileResult = { ok: true; spec: CachedSpec } | { ok: false; problems: Problem[] };
 
+/** Longest part of a user's value quoted in a message. */
+const QUOTE_CHARS = 60;
+
 const REGENERATE_HINT = 'Correct the metadata (the README describes each field), or delete the file so that the spec is generated again.';
 
-/** Parses a cached spec file and checks its metadata. */
+/**
+ * Parses a cached spec file and checks its metadata, and that its body is one the site can
+ * publish: a `# ` title line of at most `LIMITS.titleChars`, no line nesting quotes or lists
+ * deeper than `LIMITS.nestingDepth`.
+ */
 export function parseSpecFile(source: string, file: string, id: string): SpecFileResult {
 	const parsed = parseFrontmatter(source);
 	if (!parsed.ok) {
 		return { ok: false, problems: [{ file, field: 'frontmatter', message: parsed.message, hint: REGENERATE_HINT }] };
 	}
+	const problems: Problem[] = [];
 	const result = SpecMetadataSchema.safeParse(parsed.data);
 	if (!result.success) {
-		return {
-			ok: false,
-			problems: result.error.issues.map((issue) => {
-				if (issue.code === 'unrecognized_keys') {
-					return { file, field: issue.keys.join(', '), message: `is not a spec metadata field (allowed: ${SPEC_FIELDS.join(', ')}).`, hint: REGENERATE_HINT };
-				}
-				const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in parsed.data);
-				return { file, field: issue.path.join('.') || 'frontmatter', message: missing ? 'is required.' : issue.message, hint: REGENERATE_HINT };
-			}),
-		};
+		for (const issue of result.error.issues) {
+			if (issue.code === 'unrecognized_keys') {
+				problems.push({ file, field: issue.keys.join(', '), message: `is not a spec metadata field (allowed: ${SPEC_FIELDS.join(', ')}).`, hint: REGENERATE_HINT });
+				continue;
+			}
+			const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in parsed.data);
+			problems.push({ file, field: issue.path.join('.') || 'frontmatter', message: missing ? 'is required.' : issue.message, hint: REGENERATE_HINT });
+		}
+	} else if (result.data.prd !== id) {
+		problems.push({
+			file,
+			field: 'prd',
+			message: `says "${truncate(result.data.prd, QUOTE_CHARS)}" but the file is named for "${truncate(id, QUOTE_CHARS)}".`,
+			hint: 'Spec files are named after their PRD: rename the file or correct `prd`.',
+		});
 	}
-	if (result.data.prd !== id) {
-		return {
-			ok: false,
-			problems: [
-				{
-					file,
-					field: 'prd',
-					message: `says "${result.data.prd}" but the file is named for "${id}".`,
-					hint: 'Spec files are named after their PRD: rename the file or correct `prd`.',
-				},
-			],
-		};
+	const body = parsed.body.trim();
+	const heading = splitLeadingH1(body).heading;
+	if (heading !== undefined && heading.length > LIMITS.titleChars) {
+		problems.push({
+			file,
+			field: 'title',
+			message: `the \`# \` title line is ${formatCount(heading.length)} characters long; at most ${formatCount(LIMITS.titleChars)} are published.`,
+			hint: 'Shorten the title line, or delete the file so that the spec is generated again.',
+		});
 	}
-	return { ok: true, spec: { id, file, metadata: result.data, body: parsed.body.trim() } };
+	const deep = findDeepNesting(parsed.body, LIMITS.nestingDepth);
+	if (deep) {
+		const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, countLineBreaks(source) - countLineBreaks(parsed.body));
+		problems.push({ file, field: 'body', message, hint: `${hint} Or delete the file so that the spec is generated again.` });
+	}
+	if (problems.length > 0 || !result.success) return { ok: false, problems };
+	return { ok: true, spec: { id, file, metadata: result.data, body } };
 }
 
 /** The text of a spec file: metadata as YAML frontmatter, then the spec. */

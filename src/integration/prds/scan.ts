@@ -1,10 +1,17 @@
-import { readFileSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
+import type { z } from 'zod';
+
+import { resolveInsideProject } from '../files/project-paths.ts';
+import { describeFileType, notRegularFile, readTextFile, symbolicLink } from '../files/read-text-file.ts';
+import { LIMITS } from '../limits.ts';
+import { countLineBreaks, describeDeepNesting, findDeepNesting } from '../markdown/nesting.ts';
 import type { Problem } from '../problems.ts';
+import { truncate } from '../text/plain-text.ts';
 import { parseFrontmatter } from './frontmatter.ts';
-import { PRD_FIELDS, PRD_ID_PATTERN, PrdFrontmatterSchema, type PrdFrontmatter } from './schema.ts';
+import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
 
 export const PRD_EXTENSIONS = ['.md', '.markdown'];
 
@@ -33,27 +40,51 @@ function isSkippedName(name: string): boolean {
 	return name.startsWith('_') || name.startsWith('.') || /^readme\.(md|markdown)$/i.test(name);
 }
 
+/** Longest part of a user's value (an id, a file name) quoted in a message. */
+const QUOTE_CHARS = 60;
+
+/** `value` cut to what a message quotes of it. */
+function quote(value: string): string {
+	return truncate(value, QUOTE_CHARS);
+}
+
 /**
  * Lists `<prdsDir>/*.md`, parses and validates each PRD, and checks the links between them.
- * Never throws for bad input: every problem is returned, naming the file and field.
+ * Never throws for bad input: every problem is returned, naming the file and field. The folder
+ * must be inside the project (symbolic links followed), and only regular files are read: a PRD
+ * that is a symbolic link is refused.
  */
 export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> {
-	const dirPath = join(root, prdsDir);
 	const problems: Problem[] = [];
 	const skipped: string[] = [];
-	let names: import('node:fs').Dirent[];
+	const empty = (): PrdScan => ({ prds: [], problems, skipped, fileIds: new Set() });
+	const folder = await resolveInsideProject(root, prdsDir);
+	if (folder.status === 'missing') return empty();
+	if (folder.status === 'outside') {
+		// Neither where it leads nor what is there is named: that is someone else's business.
+		problems.push({
+			file: prdsDir,
+			message: `\`${prdsDir}\` resolves to a folder outside the project; PRDs are only read from inside it.`,
+			hint: 'Make the PRD folder a real folder of the project, not a symbolic link to somewhere else, or set `prdsDir`.',
+		});
+		return empty();
+	}
+	const unreadable = (code: string): PrdScan => {
+		problems.push({
+			file: prdsDir,
+			message: `the PRD folder cannot be read (${code}).`,
+			hint: 'Check that it is a readable folder, or set `prdsDir` to the folder that holds your PRDs.',
+		});
+		return empty();
+	};
+	if (folder.status === 'unreadable') return unreadable(folder.code);
+	const dirPath = folder.realPath;
+	let names: Dirent[];
 	try {
 		names = await readdir(dirPath, { withFileTypes: true });
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			return { prds: [], problems: [], skipped, fileIds: new Set() };
-		}
-		problems.push({
-			file: prdsDir,
-			message: `the PRD folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-			hint: 'Check that it is a readable folder, or set `prdsDir` to the folder that holds your PRDs.',
-		});
-		return { prds: [], problems, skipped, fileIds: new Set() };
+		const code = (error as NodeJS.ErrnoException).code ?? 'error';
+		return code === 'ENOENT' ? empty() : unreadable(code);
 	}
 
 	const byId = new Map<string, Prd>();
@@ -79,13 +110,13 @@ export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> 
 		}
 		const id = entry.name.slice(0, -extension.length);
 		fileIds.add(id);
-		const prd = await readPrd(join(dirPath, entry.name), file, id, entry, problems);
+		const prd = readPrd(join(dirPath, entry.name), file, id, entry, problems);
 		if (!prd) continue;
 		const existing = byId.get(id);
 		if (existing) {
 			problems.push({
 				file,
-				message: `has the same id "${id}" as ${existing.file}.`,
+				message: `has the same id "${quote(id)}" as ${existing.file}.`,
 				hint: 'Each PRD needs its own file name: rename or remove one of them.',
 			});
 			continue;
@@ -100,13 +131,13 @@ export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> 
 					file: prd.file,
 					field: `related[${index}]`,
 					message: 'a PRD cannot be related to itself.',
-					hint: `Remove "${relatedId}" from \`related\`.`,
+					hint: `Remove "${quote(relatedId)}" from \`related\`.`,
 				});
 			} else if (!byId.has(relatedId)) {
 				problems.push({
 					file: prd.file,
 					field: `related[${index}]`,
-					message: `"${relatedId}" is not the id of any PRD.`,
+					message: `"${quote(relatedId)}" is not the id of any PRD.`,
 					hint: `Use the file name without extension of a PRD in \`${prdsDir}/\`${suggest(relatedId, [...byId.keys()])}.`,
 				});
 			}
@@ -117,7 +148,7 @@ export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> 
 }
 
 /** By name without extension, `.md` before `.markdown`: with both, the `.md` file keeps the id. */
-function compareEntries(a: import('node:fs').Dirent, b: import('node:fs').Dirent): number {
+function compareEntries(a: Dirent, b: Dirent): number {
 	const split = (name: string) => {
 		const extension = extname(name).toLowerCase();
 		return [PRD_EXTENSIONS.includes(extension) ? name.slice(0, -extension.length) : name, PRD_EXTENSIONS.indexOf(extension)] as const;
@@ -127,13 +158,11 @@ function compareEntries(a: import('node:fs').Dirent, b: import('node:fs').Dirent
 	return nameA.localeCompare(nameB) || rankA - rankB;
 }
 
-async function readPrd(
-	path: string,
-	file: string,
-	id: string,
-	entry: import('node:fs').Dirent,
-	problems: Problem[],
-): Promise<Prd | undefined> {
+function readPrd(path: string, file: string, id: string, entry: Dirent, problems: Problem[]): Prd | undefined {
+	if (entry.isSymbolicLink()) {
+		problems.push({ file, ...withoutOk(symbolicLink('PRD')) });
+		return undefined;
+	}
 	if (entry.isDirectory()) {
 		problems.push({
 			file,
@@ -142,43 +171,26 @@ async function readPrd(
 		});
 		return undefined;
 	}
+	if (!entry.isFile()) {
+		problems.push({ file, ...withoutOk(notRegularFile('PRD', describeFileType(entry))) });
+		return undefined;
+	}
 	if (!PRD_ID_PATTERN.test(id)) {
 		problems.push({
 			file,
-			message: `"${id}" cannot be a PRD id: ids are used in URLs.`,
+			message: `"${quote(id)}" cannot be a PRD id: ids are used in URLs.`,
 			hint: 'Rename the file using lowercase letters, digits and dashes only, e.g. `checkout-flow.md`.',
 		});
 		return undefined;
 	}
-	let bytes: Buffer;
-	try {
-		// Synchronous on purpose: thousands of small files read faster this way than through the
-		// thread pool (see the cache-check benchmark), and nothing else runs meanwhile.
-		bytes = readFileSync(path);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? 'error';
-		problems.push({
-			file,
-			message: `cannot be read (${code}).`,
-			hint: code === 'ELOOP' || code === 'ENOENT' ? 'Fix or remove the broken symbolic link.' : 'Check the file permissions.',
-		});
+	// Synchronous on purpose: thousands of small files read faster this way than through the
+	// thread pool (see the cache-check benchmark), and nothing else runs meanwhile.
+	const read = readTextFile(path, { maxBytes: LIMITS.prdFileBytes, kind: 'PRD' });
+	if (!read.ok) {
+		problems.push({ file, ...withoutOk(read) });
 		return undefined;
 	}
-	let source: string;
-	try {
-		source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		problems.push({
-			file,
-			message: 'is not valid UTF-8 text.',
-			hint: 'Save the file as UTF-8 markdown.',
-		});
-		return undefined;
-	}
-	if (source.includes('\u0000')) {
-		problems.push({ file, message: 'contains binary data (NUL bytes).', hint: 'PRDs must be markdown text files.' });
-		return undefined;
-	}
+	const source = read.text;
 
 	const parsed = parseFrontmatter(source);
 	if (!parsed.ok) {
@@ -202,7 +214,7 @@ async function readPrd(
 				continue;
 			}
 			const field = formatPath(issue.path) || 'frontmatter';
-			problems.push({ file, field, message: describeIssue(issue, field, parsed.data), hint: hintFor(field) });
+			problems.push({ file, field, message: describeIssue(issue, field, parsed.data), hint: hintFor(field, issue) });
 		}
 	}
 	const body = parsed.body.trim();
@@ -215,6 +227,11 @@ async function readPrd(
 			hint: 'Write the requirements below the closing `---` line.',
 		});
 	}
+	const deep = findDeepNesting(parsed.body, LIMITS.nestingDepth);
+	if (deep) {
+		valid = false;
+		problems.push({ file, field: 'body', ...describeDeepNesting(deep, LIMITS.nestingDepth, countLineBreaks(source) - countLineBreaks(parsed.body)) });
+	}
 	if (!valid || !result.success) return undefined;
 	return { id, file, frontmatter: result.data, body };
 }
@@ -223,14 +240,33 @@ function formatPath(path: readonly PropertyKey[]): string {
 	return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index > 0 ? '.' : ''}${String(part)}`)).join('');
 }
 
-function describeIssue(issue: { code: string; message: string; path: readonly PropertyKey[] }, field: string, data: unknown): string {
+type Issue = z.core.$ZodIssue;
+
+/** The message of a schema issue, naming the field by its full path (`tags[3]`). */
+function describeIssue(issue: Issue, field: string, data: unknown): string {
 	const value = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], data);
 	if (issue.code === 'invalid_type' && value === undefined) return `\`${field}\` is required.`;
+	if (issue.code === 'too_big' && issue.origin === 'string' && typeof value === 'string') {
+		// The schema trims values before it measures them.
+		return `\`${field}\` is ${formatCount(value.trim().length)} characters long; at most ${formatCount(Number(issue.maximum))} are allowed.`;
+	}
+	if (issue.code === 'custom' && issue.params?.['rule'] === ONE_LINE_RULE) return `\`${field}\` must be one line of text.`;
 	return issue.message;
 }
 
-function hintFor(field: string): string {
+function hintFor(field: string, issue: Issue): string {
 	const name = field.replace(/\[.*$/, '');
+	if (issue.code === 'too_big' && issue.origin === 'string') return `Shorten it to at most ${formatCount(Number(issue.maximum))} characters.`;
+	if (issue.code === 'too_big' && issue.origin === 'array') {
+		const max = formatCount(Number(issue.maximum));
+		return name === 'tags' ? `Keep at most ${max} tags.` : `List at most ${max} related PRDs.`;
+	}
+	if (issue.code === 'custom' && issue.params?.['rule'] === ONE_LINE_RULE) {
+		return 'Write it on one line, without line breaks, tabs or other control characters (a `\\n` in a quoted value, or a `|` block, is a line break).';
+	}
+	if (issue.code === 'custom' && issue.params?.['rule'] === TOTAL_LENGTH_RULE) {
+		return `Shorten them to at most ${formatCount(Number(issue.params['maximum']))} characters in all.`;
+	}
 	switch (name) {
 		case 'title':
 			return 'Add a line such as `title: Checkout redesign` to the frontmatter.';
@@ -246,10 +282,15 @@ function hintFor(field: string): string {
 	}
 }
 
+function withoutOk({ message, hint }: { message: string; hint: string }): { message: string; hint: string } {
+	return { message, hint };
+}
+
 /** `, e.g. "checkout"` when a known value is one or two edits away from `value`. */
 function suggest(value: string, known: readonly string[]): string {
-	const close = known.find((candidate) => editDistance(candidate, value) <= 2);
-	return close ? ` (did you mean "${close}"?)` : '';
+	// The edit distance is at least the difference in length: a long value is never compared.
+	const close = known.find((candidate) => Math.abs(candidate.length - value.length) <= 2 && editDistance(candidate, value) <= 2);
+	return close ? ` (did you mean "${quote(close)}"?)` : '';
 }
 
 function editDistance(a: string, b: string): number {
