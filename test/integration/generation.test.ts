@@ -114,6 +114,25 @@ describe('spec generation', () => {
 		expect((await readSpecCache(root, 'src/content/specs')).specs.get('alpha')!.metadata.usage?.requests).toBe(2);
 	});
 
+	test('what a build would refuse in a cached spec (a long title line, deep nesting) is sent back and fixed', async () => {
+		server.handler = (request) =>
+			isRepair(request)
+				? { type: 'text', content: specText(appOf(request)) }
+				: { type: 'text', content: specText(appOf(request)).replace('# Technical Specification: ', `# Technical Specification: ${'T'.repeat(300)} `).replace('## Technology Stack', `${'> '.repeat(40)}deep\n\n## Technology Stack`) };
+		const { outcomes } = await run();
+		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
+		const repair = server.requests.find(isRepair)!.body.messages![2]!.content;
+		expect(repair).toMatch(/- The `# ` title line is 3\d\d characters long; keep it under 200/);
+		expect(repair).toMatch(/- Line \d+ opens 40 nested quotes or lists; at most 32 are allowed\./);
+	});
+
+	test('a model name the server makes up is recorded on one line, within the limit', async () => {
+		const { outcomes } = await run({ generation: { model: `model ${'m'.repeat(300)}` } });
+		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
+		const spec = (await readSpecCache(root, 'src/content/specs')).specs.get('alpha')!;
+		expect(spec.metadata.model).toHaveLength(200);
+	});
+
 	test('an invalid mermaid diagram is sent back with mermaid’s error and fixed', async () => {
 		server.handler = (request) =>
 			isRepair(request) ? { type: 'text', content: specText(appOf(request)) } : { type: 'text', content: specText(appOf(request), { diagram: INVALID_DIAGRAM }) };

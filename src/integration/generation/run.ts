@@ -3,7 +3,8 @@ import type { AstroIntegrationLogger } from 'astro';
 import { removeAbandonedTempFiles, writeSpecFile } from '../cache/write.ts';
 import type { PrdStatus } from '../project.ts';
 import { redactSecrets } from '../secrets.ts';
-import { printable } from '../text/plain-text.ts';
+import { LIMITS } from '../limits.ts';
+import { printable, toSingleLine, truncate } from '../text/plain-text.ts';
 import { cleanSpecOutput } from './output.ts';
 import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage } from './generator.ts';
 import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
@@ -112,7 +113,8 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 						inputHash: target.inputHash,
 						templateHash: template.hash,
 						source: 'model',
-						model: result.model,
+						// The server names the model: kept to what a spec file may record.
+						model: truncate(toSingleLine(result.model), LIMITS.modelChars) || generator.model,
 						generatedAt: (options.now?.() ?? new Date()).toISOString(),
 						usage: { ...usage, requests },
 					},

@@ -1,3 +1,6 @@
+import { LIMITS } from '../limits.ts';
+import { findDeepNesting } from '../markdown/nesting.ts';
+import { splitLeadingH1 } from '../markdown/title.ts';
 import { extractMermaidBlocks, type MermaidChecker } from './mermaid-check.ts';
 import { findMissingSections } from './spec-structure.ts';
 
@@ -20,6 +23,13 @@ export async function findSpecProblems(input: SpecCheckInput, mermaid: MermaidCh
 	if (input.truncated) {
 		problems.push('The answer was cut off because it reached the output token limit: the specification is incomplete. Write it completely, more concisely.');
 	}
+	// What a build would refuse in a cached spec is a problem here, so that a repair round fixes it.
+	const title = splitLeadingH1(input.body).heading;
+	if (title !== undefined && title.length > LIMITS.titleChars) {
+		problems.push(`The \`# \` title line is ${title.length.toLocaleString('en-US')} characters long; keep it under ${LIMITS.titleChars}: \`# Technical Specification: <app name>\`.`);
+	}
+	const deep = findDeepNesting(input.body, LIMITS.nestingDepth);
+	if (deep) problems.push(`Line ${deep.line} opens ${deep.depth} nested quotes or lists; at most ${LIMITS.nestingDepth} are allowed.`);
 	const missing = findMissingSections(input.body, input.sections);
 	for (const section of missing) problems.push(`The section "## ${section}" is missing.`);
 	for (const block of extractMermaidBlocks(input.body)) {
