@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /**
@@ -22,7 +23,6 @@ export interface ReadTextFileOptions {
 // (Both are 0 on Windows, which has neither.)
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The text of the file at `absolutePath`, or why it is refused. Synchronous on purpose: scans read
@@ -47,14 +47,12 @@ export function readTextFile(absolutePath: string, { maxBytes, kind }: ReadTextF
 			};
 		}
 		const bytes = readUpTo(fd, stats.size);
-		let text: string;
-		try {
-			text = decoder.decode(bytes);
-		} catch {
-			return { ok: false, message: 'is not valid UTF-8 text.', hint: ENCODING_HINTS[kind] };
-		}
-		if (bytes.includes(0)) return { ok: false, message: 'contains binary data (NUL bytes).', hint: BINARY_HINTS[kind] };
-		return { ok: true, text };
+		// `isUtf8` and `toString` run natively (faster than a fatal TextDecoder on thousands of files).
+		if (!isUtf8(bytes)) return { ok: false, message: 'is not valid UTF-8 text.', hint: ENCODING_HINTS[kind] };
+		if (bytes.indexOf(0) !== -1) return { ok: false, message: 'contains binary data (NUL bytes).', hint: BINARY_HINTS[kind] };
+		// A byte-order mark is not text.
+		const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+		return { ok: true, text: bytes.toString('utf8', bom) };
 	} catch (error) {
 		return { ok: false, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, hint: UNREADABLE_HINTS[kind] };
 	} finally {

@@ -18,6 +18,40 @@ export interface DeepNesting {
  * list markers open, or `undefined` when there is none.
  */
 export function findDeepNesting(markdown: string, maxDepth: number): DeepNesting | undefined {
+	if (maxDepth < 1) return findDeepNestingOnEveryLine(markdown, maxDepth);
+	// Only a line that opens two containers in a row can open more: a regular expression finds
+	// those (bounded quantifiers and disjoint alternatives, so it is linear), and the count is
+	// made on them alone. Real documents have few such lines, if any.
+	const first = countOpeningMarkers(markdown, 0);
+	if (first > maxDepth) return { line: 1, depth: first };
+	TWO_MARKERS.lastIndex = 0;
+	let line = 1;
+	let counted = 0;
+	for (let match = TWO_MARKERS.exec(markdown); match; match = TWO_MARKERS.exec(markdown)) {
+		// The match starts at the line break before the line.
+		line += countLineBreaksBetween(markdown, counted, match.index + 1);
+		counted = match.index + 1;
+		const depth = countOpeningMarkers(markdown, match.index + 1);
+		if (depth > maxDepth) return { line, depth };
+		TWO_MARKERS.lastIndex = match.index + 1;
+	}
+	return undefined;
+}
+
+/**
+ * A line break, then a line whose first two markers each open a container: `> >`, `- -`, `1. >`...
+ * Starting with a literal `\n` lets the engine skip ahead to line breaks (a `^` with the `m` flag
+ * is tried at every position, several times slower).
+ */
+const TWO_MARKERS = /\n {0,3}(?:>[ \t]?|[-*+][ \t]|\d{1,9}[.)][ \t]) {0,3}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])/g;
+
+function countLineBreaksBetween(text: string, from: number, to: number): number {
+	let count = 0;
+	for (let index = text.indexOf('\n', from); index !== -1 && index < to; index = text.indexOf('\n', index + 1)) count++;
+	return count;
+}
+
+function findDeepNestingOnEveryLine(markdown: string, maxDepth: number): DeepNesting | undefined {
 	let line = 1;
 	let start = 0;
 	while (start <= markdown.length) {
