@@ -49,6 +49,8 @@ export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'
 		.replace(/- Which regions must Hostile serve\?\n$/, `${SECTION_TRAPS}\n`);
 	await writeFreshSpec(dir, 'hostile', spec);
 	await writeFile(join(dir, 'prds/placeholder.md'), prdSource('title: "p </title><script>window.__pwned_placeholder=1</script>"'));
+	// A body whose opening heading made the title split take minutes (16 KB: over 5 minutes).
+	await writeFile(join(dir, 'prds/slow-title.md'), prdSource('title: Slow title', `# a${' '.repeat(64_000)}x\n\n## Goal\n\nShip it.\n`));
 	await writeFile(join(dir, 'prds/victim.md'), prdSource('title: Victim'));
 	await writeFreshSpec(dir, 'victim', specText('Victim').replace('- Which regions must Victim serve?', '- Victim question: see [docs].\n\n[docs]: https://docs.example/victim'));
 }

@@ -74,6 +74,7 @@ describe('single passes over hostile text', () => {
 	test('a fenced answer is unwrapped by comparing its fences, not with a backreference', () => {
 		expect(cleanSpecOutput('```markdown\n# Technical Specification: X\n\n## A\n```').body).toBe('# Technical Specification: X\n\n## A');
 		expect(cleanSpecOutput('````md\n# Technical Specification: X\n```\n````').body).toBe('# Technical Specification: X\n```');
+		expect(cleanSpecOutput(`\`\`\`${' '.repeat(MB)}x\n# Technical Specification: X\n\`\`\`${' \t'.repeat(MB / 2)}y`).problems).toEqual([expect.stringContaining('title line')]);
 		// Fences of different lengths: not unwrapped, so the title is inside a code block.
 		const hostile = `${'`'.repeat(MB)}\n# Technical Specification: X\n${'`'.repeat(MB - 1)}`;
 		expect(cleanSpecOutput(hostile).problems).toEqual([expect.stringContaining('has no `# Technical Specification: <app name>` title line')]);

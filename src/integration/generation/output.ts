@@ -95,8 +95,11 @@ function unwrapFence(text: string): string {
 	if (marker !== '`' && marker !== '~') return text;
 	let length = 0;
 	while (opening[length] === marker) length++;
-	if (length < 3 || !/^[ \t]*(?:markdown|md)?[ \t]*$/i.test(opening.slice(length))) return text;
-	const closing = text.slice(lastLineStart + 1).replace(/[ \t]+$/, '');
+	// Compared after trimming, not with `^[ \t]*(?:markdown|md)?[ \t]*$`: its two runs of spaces
+	// can split a long run in quadratically many ways before failing.
+	const info = opening.slice(length).trim().toLowerCase();
+	if (length < 3 || (info !== '' && info !== 'markdown' && info !== 'md')) return text;
+	const closing = text.slice(lastLineStart + 1).trimEnd();
 	if (closing !== marker.repeat(length)) return text;
 	return text.slice(firstLineEnd + 1, lastLineStart);
 }
