@@ -6,7 +6,9 @@ import { docsLoader } from '@astrojs/starlight/loaders';
 import type { Loader, LoaderContext } from 'astro/loaders';
 
 import { throwPluginError } from './error.ts';
+import { LIMITS } from './limits.ts';
 import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
+import { describeDeepNesting, findDeepNesting } from './markdown/nesting.ts';
 import { formatProblem, formatProblems } from './problems.ts';
 import { printable } from './text/plain-text.ts';
 import { loadProject, type ProjectReport } from './project.ts';
@@ -73,7 +75,7 @@ function getEntryOptions(context: LoaderContext, state: SharedState) {
 }
 
 function resetRenderReports(state: SharedState): void {
-	state.linkProblems.length = 0;
+	state.pageProblems.length = 0;
 	state.renderWarnings.length = 0;
 }
 
@@ -117,13 +119,21 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
 		state.untrustedFiles.set(fileURLToPath(fileURL), { source: entry.sourceFile ?? `the generated page /${entry.id}/`, kind: entry.kind });
-		const problemsBefore = state.linkProblems.length;
+		// Parsers take time quadratic in how deeply a line nests quotes and lists: checked here,
+		// before the page is rendered, rather than in every scan of the project.
+		const deep = entry.sourceBody && findDeepNesting(entry.sourceBody.text, LIMITS.nestingDepth);
+		if (deep) {
+			const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, entry.sourceBody!.firstLine - 1);
+			state.pageProblems.push({ file: entry.sourceFile ?? `the page /${entry.id}/`, field: 'body', message, hint });
+			continue;
+		}
+		const problemsBefore = state.pageProblems.length;
 		let rendered: Awaited<ReturnType<LoaderContext['renderMarkdown']>>;
 		try {
 			rendered = await context.renderMarkdown(neutralizeRawTextBlocks(entry.body), { fileURL });
 		} catch (error) {
 			// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
-			state.linkProblems.push({
+			state.pageProblems.push({
 				file: entry.sourceFile ?? `the page /${entry.id}/`,
 				message: `could not be rendered: ${(error as Error).message}`,
 				hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
@@ -131,7 +141,7 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 			continue;
 		}
 		// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
-		if (state.linkProblems.length > problemsBefore) continue;
+		if (state.pageProblems.length > problemsBefore) continue;
 		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
 		// No `body`: nothing reads it, and the data store is bundled into the server build.
 		store.set({ id: entry.id, data, rendered, digest, filePath });
@@ -145,13 +155,13 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 
 /** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist, or cannot be rendered. */
 function throwLinkProblems(state: SharedState): void {
-	if (state.linkProblems.length === 0) return;
-	const count = state.linkProblems.length;
-	const links = state.linkProblems.every((problem) => problem.field?.startsWith('link '));
+	if (state.pageProblems.length === 0) return;
+	const count = state.pageProblems.length;
+	const links = state.pageProblems.every((problem) => problem.field?.startsWith('link '));
 	throwPluginError(
 		links
-			? `${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(state.linkProblems)}`
-			: `${count} page${count > 1 ? 's' : ''} could not be published:\n${formatProblems(state.linkProblems)}`,
+			? `${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(state.pageProblems)}`
+			: `${count} page${count > 1 ? 's' : ''} could not be published:\n${formatProblems(state.pageProblems)}`,
 		links
 			? 'Fix the ids in the links (`prd:<id>` or `spec:<id>`, where `<id>` is a PRD file name without `.md`).'
 			: 'Fix each file as described above, then build again.',
@@ -190,7 +200,7 @@ function watchSources(context: LoaderContext, root: string, state: SharedState):
 		const previous = takePreviousEntries(context);
 		await syncEntries(context, state, buildEntries(report, getEntryOptions(context, state)), previous);
 		logRenderWarnings(context, state);
-		if (state.linkProblems.length > 0) context.logger.error(`Pages that could not be published:\n${formatProblems(state.linkProblems)}`);
+		if (state.pageProblems.length > 0) context.logger.error(`Pages that could not be published:\n${formatProblems(state.pageProblems)}`);
 		context.logger.info(`Updated the PRD and spec pages (${printable(reason, 300)}).`);
 	};
 	// With `generation.inDev`, specs are generated once edits have stopped for a while, one run at a time.

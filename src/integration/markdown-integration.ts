@@ -35,7 +35,7 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 						memo = { report, ids };
 						return ids;
 					},
-					reportProblem: (problem) => state()?.linkProblems.push(problem),
+					reportProblem: (problem) => state()?.pageProblems.push(problem),
 					reportWarning: (problem) => state()?.renderWarnings.push(problem),
 					relativePath: (path) => (path ? (state()?.untrustedFiles.get(path)?.source ?? relative(root, path).split('\\').join('/')) : '(a markdown string)'),
 				};

@@ -17,8 +17,8 @@ export interface SharedState {
 	report?: ProjectReport | undefined;
 	/** Paths our pages are rendered under, mapped to what each page is: their markdown is untrusted. */
 	untrustedFiles: Map<string, UntrustedPage>;
-	/** `prd:`/`spec:` links to unknown ids found while rendering. */
-	linkProblems: Problem[];
+	/** Pages that cannot be published: `prd:`/`spec:` links to unknown ids, nesting too deep, a render that failed. */
+	pageProblems: Problem[];
 	/** What rendering removed from untrusted pages or did not draw (diagrams, images, code options). */
 	renderWarnings: Problem[];
 }
@@ -42,7 +42,7 @@ function getStore(): Map<string, SharedState> {
 
 /** A fresh state for a project. */
 export function createSharedState(config: PrdSpecsConfig, extra: Partial<SharedState> = {}): SharedState {
-	return { config, untrustedFiles: new Map(), linkProblems: [], renderWarnings: [], ...extra };
+	return { config, untrustedFiles: new Map(), pageProblems: [], renderWarnings: [], ...extra };
 }
 
 export function setSharedState(root: string, state: SharedState): void {

@@ -58,8 +58,6 @@ const CATALOGUE: [string, Content, RegExp | 'valid'][] = [
 	['tab-owner.md', prdSource('owner: "Team\\tA"\ntitle: Tab'), /› owner: `owner` must be one line of text\./],
 	['separator-tag.md', prdSource('title: S\ntags: ["a\\u2028b"]'), /› tags\[0\]: `tags\[0\]` must be one line of text\./],
 	['control-related.md', prdSource('title: C\nrelated: ["checkout\\u0085"]'), /› related\[0\]: `related\[0\]` must be one line of text\./],
-	['deep-quotes.md', prdSource('title: Deep', `## Goal\n\n${'> '.repeat(40)}deep\n`), /› body: line 7 opens 40 nested quotes or lists; at most 32 are allowed\./],
-	['deep-lists.md', prdSource('title: Deep', `${'- '.repeat(500_000)}x\n`), /› body: line 5 opens 500000 nested quotes or lists; at most 32 are allowed\./],
 	['folder.md', { dir: true }, /is a folder, not a PRD file\./],
 	['nested', { dir: true }, /is a folder; PRDs are single markdown files directly in the PRD folder\./],
 	// Unusual but valid: they must load like any other PRD.

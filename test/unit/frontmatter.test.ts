@@ -5,16 +5,16 @@ import { normalizeNewlines, parseFrontmatter } from '../../src/integration/prds/
 describe('parseFrontmatter', () => {
 	test('splits YAML fields from the body', () => {
 		const result = parseFrontmatter('---\ntitle: Checkout\ntags: [a, b]\n---\n\n## Goal\n');
-		expect(result).toEqual({ ok: true, data: { title: 'Checkout', tags: ['a', 'b'] }, body: '\n## Goal\n' });
+		expect(result).toEqual({ ok: true, data: { title: 'Checkout', tags: ['a', 'b'] }, body: '\n## Goal\n', bodyLine: 5 });
 	});
 
 	test('reads CRLF files and a BOM like LF files', () => {
 		const result = parseFrontmatter('\uFEFF---\r\ntitle: Checkout\r\n---\r\nBody\r\nline 2\r\n');
-		expect(result).toEqual({ ok: true, data: { title: 'Checkout' }, body: 'Body\nline 2\n' });
+		expect(result).toEqual({ ok: true, data: { title: 'Checkout' }, body: 'Body\nline 2\n', bodyLine: 4 });
 	});
 
 	test('an empty frontmatter is an empty mapping', () => {
-		expect(parseFrontmatter('---\n---\nBody')).toEqual({ ok: true, data: {}, body: 'Body' });
+		expect(parseFrontmatter('---\n---\nBody')).toEqual({ ok: true, data: {}, body: 'Body', bodyLine: 3 });
 	});
 
 	test.each([

@@ -116,6 +116,22 @@ describe('prdSpecsLoader', () => {
 		);
 	});
 
+	test('a PRD or spec line that nests quotes or lists too deeply is not rendered: the sync fails naming file and line', async () => {
+		await writeFiles(root, {
+			'prds/deep.md': prdSource('title: Deep', `## Goal\n\n${'> '.repeat(40)}deep\n`),
+			'prds/deeper.md': prdSource('title: Deeper', `${'- '.repeat(500_000)}x\n`),
+		});
+		await writeFreshSpec(root, 'beta', `# Technical Specification: Beta\n\n## A\n\n${'1. '.repeat(33)}x\n`);
+		setSharedState(root, createSharedState(validateConfig({})));
+		const { context, rendered } = createContext(root);
+		const error = await prdSpecsLoader().load(context).then(() => undefined, (thrown: Error) => thrown);
+		expect(error?.message).toContain('3 pages could not be published:');
+		expect(error?.message).toContain('- prds/deep.md › body: line 7 opens 40 nested quotes or lists; at most 32 are allowed.');
+		expect(error?.message).toContain('- prds/deeper.md › body: line 5 opens 500000 nested quotes or lists; at most 32 are allowed.');
+		expect(error?.message).toMatch(/- src\/content\/specs\/beta\.md › body: line \d+ opens 33 nested quotes or lists/);
+		expect(rendered.some((path) => /\/(prds\/deep|prds\/deeper|specs\/beta)\.md$/.test(path))).toBe(false);
+	});
+
 	test('without the plugin the loader says how to add it', async () => {
 		const other = await tempDir();
 		const { context } = createContext(other);

@@ -47,7 +47,7 @@ describe('spec files', () => {
 		`);
 		expect(parseSpecFile(text, 'src/content/specs/checkout.md', 'checkout')).toEqual({
 			ok: true,
-			spec: { id: 'checkout', file: 'src/content/specs/checkout.md', metadata, body: '# Technical Specification: Pay\n\n## A' },
+			spec: { id: 'checkout', file: 'src/content/specs/checkout.md', metadata, body: '# Technical Specification: Pay\n\n## A', bodyLine: 14 },
 		});
 	});
 
@@ -92,18 +92,13 @@ describe('spec files', () => {
 		]);
 	});
 
-	test('a line nesting quotes or lists too deeply is a problem, with its line in the file', () => {
-		const body = (depth: number) => `# Spec\n\n## A\n\n${'- '.repeat(depth)}x\n`;
-		expect(parseSpecFile(serializeSpecFile(metadata, body(LIMITS.nestingDepth)), 'f.md', 'checkout').ok).toBe(true);
-		const text = serializeSpecFile(metadata, body(LIMITS.nestingDepth + 1));
-		const result = parseSpecFile(text, 'f.md', 'checkout');
-		const line = text.split('\n').findIndex((l) => l.startsWith('- - ')) + 1;
-		expect(result.ok || result.problems).toEqual([
-			expect.objectContaining({ field: 'body', message: `line ${line} opens 33 nested quotes or lists; at most 32 are allowed.` }),
-		]);
-		// The same with CRLF line endings.
-		const crlf = parseSpecFile(text.replace(/\n/g, '\r\n'), 'f.md', 'checkout');
-		expect(crlf.ok || crlf.problems[0]!.message).toBe(`line ${line} opens 33 nested quotes or lists; at most 32 are allowed.`);
+	test('records the file line where the body starts, for messages about the body (LF and CRLF)', () => {
+		const text = serializeSpecFile(metadata, '# Spec\n\n## A\n');
+		const line = text.split('\n').indexOf('# Spec') + 1;
+		for (const variant of [text, text.replace(/\n/g, '\r\n')]) {
+			const result = parseSpecFile(variant, 'f.md', 'checkout');
+			expect(result.ok && result.spec.bodyLine).toBe(line);
+		}
 	});
 
 	test('a spec that names another PRD is rejected', () => {

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { CORE_SCHEMA, dump } from 'js-yaml';
 
 import { LIMITS } from '../limits.ts';
-import { countLineBreaks, describeDeepNesting, findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
-import { normalizeNewlines, parseFrontmatter } from '../prds/frontmatter.ts';
+import { normalizeNewlines, parseFrontmatter, trimmedBodyLine } from '../prds/frontmatter.ts';
 import { formatCount, isOneLine, PRD_ID_PATTERN, tooLongMessage } from '../prds/schema.ts';
 import type { Problem } from '../problems.ts';
 import { truncate } from '../text/plain-text.ts';
@@ -56,6 +55,8 @@ export interface CachedSpec {
 	metadata: SpecMetadata;
 	/** The spec's markdown, with `\n` line endings. */
 	body: string;
+	/** 1-based line of the file where `body` starts, for messages about it. */
+	bodyLine?: number;
 }
 
 export type SpecFileResult = { ok: true; spec: CachedSpec } | { ok: false; problems: Problem[] };
@@ -104,13 +105,8 @@ export function parseSpecFile(source: string, file: string, id: string): SpecFil
 			hint: 'Shorten the title line, or delete the file so that the spec is generated again.',
 		});
 	}
-	const deep = findDeepNesting(parsed.body, LIMITS.nestingDepth);
-	if (deep) {
-		const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, countLineBreaks(source) - countLineBreaks(parsed.body));
-		problems.push({ file, field: 'body', message, hint: `${hint} Or delete the file so that the spec is generated again.` });
-	}
 	if (problems.length > 0 || !result.success) return { ok: false, problems };
-	return { ok: true, spec: { id, file, metadata: result.data, body } };
+	return { ok: true, spec: { id, file, metadata: result.data, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) } };
 }
 
 /** The text of a spec file: metadata as YAML frontmatter, then the spec. */

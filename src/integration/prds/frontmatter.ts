@@ -6,7 +6,7 @@ export function normalizeNewlines(text: string): string {
 }
 
 export type FrontmatterResult =
-	| { ok: true; data: Record<string, unknown>; body: string }
+	| { ok: true; data: Record<string, unknown>; body: string; bodyLine: number }
 	| { ok: false; message: string; hint: string };
 
 /**
@@ -38,6 +38,8 @@ export function parseFrontmatter(source: string): FrontmatterResult {
 	const bodyStart = yamlEnd + closing[0].length + 1;
 	const yamlText = text.slice(opening[0].length, yamlEnd).replace(/\n$/, '');
 	const body = text.slice(bodyStart);
+	// Line breaks are normalised, so the frontmatter's lines are the file's (it is short).
+	const bodyLine = countNewlines(text, bodyStart) + 1;
 	let data: unknown;
 	try {
 		// The core schema keeps dates such as `generatedAt` as text; duplicate keys are errors.
@@ -53,7 +55,7 @@ export function parseFrontmatter(source: string): FrontmatterResult {
 		};
 	}
 	if (data === null || data === undefined) {
-		return { ok: true, data: {}, body };
+		return { ok: true, data: {}, body, bodyLine };
 	}
 	if (typeof data !== 'object' || Array.isArray(data)) {
 		return {
@@ -62,5 +64,18 @@ export function parseFrontmatter(source: string): FrontmatterResult {
 			hint: 'Write the frontmatter as YAML fields, e.g. `title: Checkout`.',
 		};
 	}
-	return { ok: true, data: data as Record<string, unknown>, body };
+	return { ok: true, data: data as Record<string, unknown>, body, bodyLine };
+}
+
+function countNewlines(text: string, end: number): number {
+	let count = 0;
+	for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) count++;
+	return count;
+}
+
+/** 1-based line of the file where `body.trim()` starts, given the line where `body` starts. */
+export function trimmedBodyLine(body: string, bodyLine: number): number {
+	let line = bodyLine;
+	for (let index = 0; index < body.length && /\s/.test(body[index]!); index++) if (body[index] === '\n') line++;
+	return line;
 }

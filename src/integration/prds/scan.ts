@@ -7,10 +7,9 @@ import type { z } from 'zod';
 import { resolveInsideProject } from '../files/project-paths.ts';
 import { describeFileType, notRegularFile, readTextFile, symbolicLink } from '../files/read-text-file.ts';
 import { LIMITS } from '../limits.ts';
-import { countLineBreaks, describeDeepNesting, findDeepNesting } from '../markdown/nesting.ts';
 import type { Problem } from '../problems.ts';
 import { truncate } from '../text/plain-text.ts';
-import { parseFrontmatter } from './frontmatter.ts';
+import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
 import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
 
 export const PRD_EXTENSIONS = ['.md', '.markdown'];
@@ -24,6 +23,8 @@ export interface Prd {
 	frontmatter: PrdFrontmatter;
 	/** The markdown after the frontmatter, with `\n` line endings. */
 	body: string;
+	/** 1-based line of the file where `body` starts, for messages about it. */
+	bodyLine?: number;
 }
 
 export interface PrdScan {
@@ -227,13 +228,8 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 			hint: 'Write the requirements below the closing `---` line.',
 		});
 	}
-	const deep = findDeepNesting(parsed.body, LIMITS.nestingDepth);
-	if (deep) {
-		valid = false;
-		problems.push({ file, field: 'body', ...describeDeepNesting(deep, LIMITS.nestingDepth, countLineBreaks(source) - countLineBreaks(parsed.body)) });
-	}
 	if (!valid || !result.success) return undefined;
-	return { id, file, frontmatter: result.data, body };
+	return { id, file, frontmatter: result.data, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) };
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

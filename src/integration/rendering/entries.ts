@@ -2,6 +2,7 @@ import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
 import { getSection } from '../generation/spec-structure.ts';
 import { isolateFragment } from '../markdown/fragment.ts';
+import { findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
 import { LIMITS } from '../limits.ts';
 import { toSafeTitle } from '../text/plain-text.ts';
@@ -23,6 +24,8 @@ export interface DocsEntry {
 	body: string;
 	/** The real file the page comes from, for digests and messages; undefined for generated pages. */
 	sourceFile?: string;
+	/** The markdown of that file shown on the page, and the file's line where it starts: checked before rendering. */
+	sourceBody?: { text: string; firstLine: number };
 }
 
 export interface EntryOptions {
@@ -102,6 +105,7 @@ function buildPrdEntry(status: PrdStatus, context: PageContext): DocsEntry {
 		id: getPrdSlug(prd.id),
 		kind: 'prd',
 		sourceFile: prd.file,
+		sourceBody: { text: prd.body, firstLine: prd.bodyLine ?? 1 },
 		data: pageData({
 			title: frontmatter.title,
 			...(frontmatter.description && { description: frontmatter.description }),
@@ -159,6 +163,7 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 		id: getSpecSlug(prd.id),
 		kind: 'spec',
 		sourceFile: spec.file,
+		sourceBody: { text: spec.body, firstLine: spec.bodyLine ?? 1 },
 		data: pageData({
 			title: heading ?? `Technical specification: ${prd.frontmatter.title}`,
 			description: `Technical specification for ${prd.frontmatter.title}.`,
@@ -245,6 +250,9 @@ function gatherSection(section: string | undefined, prefix: string, specHref: st
 	if (!section) return '*The spec has no open questions.*';
 	if (section.length > LIMITS.gatheredSectionChars) {
 		return `*This section is ${section.length.toLocaleString('en-US')} characters long, too long to gather here: read it in the ${markdownLink('technical specification', specHref)}.*`;
+	}
+	if (findDeepNesting(section, LIMITS.nestingDepth)) {
+		return `*This section nests quotes or lists too deeply to gather here: see the ${markdownLink('technical specification', specHref)}.*`;
 	}
 	return isolateFragment(section, prefix) || '*The spec has no open questions.*';
 }
