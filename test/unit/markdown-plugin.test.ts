@@ -17,11 +17,11 @@ const UNTRUSTED = '/site/src/content/docs/prds/corpus.md';
 const TRUSTED = '/site/src/content/docs/guide.md';
 const CORPUS = await readFile(new URL('../fixtures/untrusted/xss-corpus.md', import.meta.url), 'utf8');
 
-function policy(problems: Problem[], warnings: Problem[] = []): MarkdownPolicy {
+function policy(problems: Problem[], warnings: Problem[] = [], remoteImages = false): MarkdownPolicy {
 	return {
 		base: '/docs',
 		isUntrusted: (path) => path === UNTRUSTED,
-		allowsRemoteImages: () => false,
+		allowsRemoteImages: () => remoteImages,
 		reportWarning: (problem) => warnings.push(problem),
 		knownIds: () => new Set(['checkout', 'search']),
 		reportProblem: (problem) => problems.push(problem),
@@ -174,4 +174,13 @@ test('resolveSpecLink', () => {
 	expect(resolveSpecLink('spec:checkout#x', ids, '/base/')).toEqual({ kind: 'resolved', href: '/base/specs/checkout/#x' });
 	expect(resolveSpecLink('prd:other', ids, '/')).toEqual({ kind: 'unknown', id: 'other', scheme: 'prd' });
 	expect(resolveSpecLink('https://x', ids, '/')).toEqual({ kind: 'none' });
+});
+
+test('remoteImages: a page that allows remote images shows them (PRD pages with the option)', async () => {
+	const warnings: Problem[] = [];
+	const processor = await createSatteriMarkdownProcessor({ mdastPlugins: [createSatteriPlugin(policy([], warnings, true))], syntaxHighlight: false });
+	const html = (await processor.render('![shot](https://screenshots.example/a.png) ![local](x.png)', { fileURL: new URL(`file://${UNTRUSTED}`) })).code;
+	expect(html).toContain('<img src="https://screenshots.example/a.png" alt="shot">');
+	expect(html).not.toContain('x.png"');
+	expect(warnings.map((w) => w.field)).toEqual(['image x.png']);
 });
