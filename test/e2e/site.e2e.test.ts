@@ -141,6 +141,10 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 			expect(await page.locator('main script:not([src^="/_astro/"]), main iframe, main object, main embed').count(), path).toBe(0);
 			expect(await page.locator('[onerror], [onload], [onclick], [ontoggle]').count(), path).toBe(0);
 			expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i]').count(), path).toBe(0);
+			// Every link of the page, as the browser resolves it, leads to a web page or a mail address:
+			// following one cannot run script, whatever its markup spelled.
+			const protocols = await page.evaluate(() => [...new Set([...document.querySelectorAll<HTMLAnchorElement>('a[href]')].map((a) => a.protocol))]);
+			expect(protocols.filter((protocol) => !['http:', 'https:', 'mailto:'].includes(protocol)), path).toEqual([]);
 			expect(await page.title(), path).not.toContain('<');
 			if (path === '/prds/hostile/') {
 				expect(await page.locator('main').textContent()).toMatch(/<script>window\.__xss = .script block./);

@@ -148,6 +148,16 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 		]);
 	});
 
+	test('raw <pre class="mermaid"> HTML is escaped like any other: it cannot smuggle a diagram past the checks', async () => {
+		const html = await render(
+			'<pre class="mermaid">%%{init: {"themeCSS": "g { background: url(https://attacker.example/x) }"}}%%\ngraph TB\n  A@{ img: "https://attacker.example/i.png" }</pre>\n\nText <pre class="mermaid">inline</pre>.',
+			UNTRUSTED,
+			[],
+		);
+		expect(html).not.toMatch(/<pre class="mermaid"/);
+		expect(html.replace(/&#x3C;/g, '&lt;').replace(/&gt;/g, '>')).toContain('&lt;pre class="mermaid">');
+	});
+
 	test('an aside keeps its default icon', async () => {
 		const warnings: Problem[] = [];
 		await render(':::note{icon="does-not-exist"}\nHi\n:::', UNTRUSTED, [], warnings, { directives: true });
