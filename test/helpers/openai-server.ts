@@ -6,8 +6,11 @@ export type Reply =
 	| {
 			type: 'text';
 			content: string;
-			/** `length` marks the answer as truncated (chat `finish_reason`, responses `incomplete`). */
-			finish?: 'stop' | 'length';
+			/**
+			 * How the model stops: `length` marks the answer as truncated, `content_filter` as blocked
+			 * (chat `finish_reason`; responses `incomplete` with that reason).
+			 */
+			finish?: 'stop' | 'length' | 'content_filter';
 			usage?: { input: number; output: number };
 			/** Characters per streamed chunk. */
 			chunkSize?: number;
@@ -19,10 +22,47 @@ export type Reply =
 			cutAfter?: number;
 			/** End the stream cleanly but without saying the answer is finished. */
 			omitFinish?: boolean;
+			/** Send an error inside the stream (after the 200) and end it, as OpenAI does. */
+			streamError?: StreamErrorSpec;
+			/** Send nothing for a while once the headers (and `afterChars` characters) are out. */
+			stall?: StallSpec;
 	  }
-	| { type: 'error'; status: number; message?: string; headers?: Record<string, string> }
+	| {
+			type: 'error';
+			status: number;
+			message?: string;
+			headers?: Record<string, string>;
+			/** Sent as the standard `Retry-After` header (seconds, or an HTTP date as text). */
+			retryAfter?: number | string;
+			/** Sent as OpenAI's own `retry-after-ms` header. */
+			retryAfterMs?: number;
+	  }
 	| { type: 'hang' }
 	| { type: 'garbage' };
+
+/** An error sent inside a stream whose headers said 200. */
+export interface StreamErrorSpec {
+	/** Characters of content sent before the error (0: right after the headers). */
+	afterChars?: number;
+	message: string;
+	/** The error's `type` (chat), e.g. `server_error`, `invalid_request_error`. */
+	errorType?: string;
+	/** The error's `code`, e.g. `server_error`, `rate_limit_exceeded`, `invalid_prompt`. */
+	code?: string | number | null;
+	/**
+	 * Responses API only: an `error` event (default) or a `response.failed` event. Chat
+	 * Completions always gets a `data:` chunk carrying `{"error": {...}}`.
+	 */
+	event?: 'error' | 'response.failed';
+}
+
+/** A body that stops arriving: headers sent, then nothing. */
+export interface StallSpec {
+	/** Characters of content sent before the stall (0: right after the headers). */
+	afterChars?: number;
+	/** How long to send nothing before going on; without it, until the client disconnects. */
+	ms?: number;
+}
 
 export interface RecordedRequest {
 	path: string;
@@ -101,7 +141,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function respond(res: ServerResponse, request: RecordedRequest, reply: Reply): Promise<void> {
 	if (reply.type === 'hang') return;
 	if (reply.type === 'error') {
-		res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+		res.writeHead(reply.status, {
+			'content-type': 'application/json',
+			...(reply.retryAfter !== undefined && { 'retry-after': String(reply.retryAfter) }),
+			...(reply.retryAfterMs !== undefined && { 'retry-after-ms': String(reply.retryAfterMs) }),
+			...reply.headers,
+		});
 		res.end(JSON.stringify({ error: { message: reply.message ?? `status ${reply.status}`, type: 'server_error', param: null, code: null } }));
 		return;
 	}
@@ -114,15 +159,26 @@ async function respond(res: ServerResponse, request: RecordedRequest, reply: Rep
 	const model = request.body.model ?? 'fake-model';
 	const usage = reply.usage ?? { input: Math.ceil(request.text.length / 4), output: Math.ceil(reply.content.length / 4) };
 	const isResponses = request.path.endsWith('/responses');
-	const events = isResponses ? responsesEvents(reply, model, usage) : chatEvents(reply, model, usage);
+	const { events, streamError } = isResponses ? responsesEvents(reply, model, usage) : chatEvents(reply, model, usage);
 	if (!request.body.stream) {
 		res.writeHead(400, { 'content-type': 'application/json' });
 		res.end(JSON.stringify({ error: { message: 'this fake server only streams', type: 'invalid_request_error' } }));
 		return;
 	}
 	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+	// The headers leave now, even if no byte of the body follows (a stall).
+	res.flushHeaders();
 	let sent = 0;
+	let stalled = false;
 	for (const event of events) {
+		if (reply.stall && !stalled && sent >= (reply.stall.afterChars ?? 0)) {
+			stalled = true;
+			if (!(await stall(res, reply.stall.ms))) return;
+		}
+		if (reply.streamError && sent >= (reply.streamError.afterChars ?? 0)) {
+			res.end(streamError(reply.streamError));
+			return;
+		}
 		if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
 		if (reply.omitFinish && event.final) {
 			res.end();
@@ -144,10 +200,26 @@ async function respond(res: ServerResponse, request: RecordedRequest, reply: Rep
 	res.end();
 }
 
+/** Sends nothing for `ms`, or until the client goes away; false when it went away. */
+function stall(res: ServerResponse, ms: number | undefined): Promise<boolean> {
+	if (res.destroyed) return Promise.resolve(false);
+	return new Promise((resolve) => {
+		const onClose = () => (clearTimeout(timer), resolve(false));
+		const timer = ms === undefined ? undefined : setTimeout(() => (res.off('close', onClose), resolve(true)), ms);
+		res.once('close', onClose);
+	});
+}
+
 interface SseEvent {
 	data: string;
 	contentLength: number;
 	final?: boolean;
+}
+
+/** The events of a whole answer, and how this API puts an error in the middle of one. */
+interface SseAnswer {
+	events: SseEvent[];
+	streamError: (spec: StreamErrorSpec) => string;
 }
 
 function pieces(reply: Extract<Reply, { type: 'text' }>): string[] {
@@ -157,10 +229,13 @@ function pieces(reply: Extract<Reply, { type: 'text' }>): string[] {
 	return result;
 }
 
-function chatEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usage: { input: number; output: number }): SseEvent[] {
+function chatEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usage: { input: number; output: number }): SseAnswer {
 	const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model };
 	const line = (payload: object) => `data: ${JSON.stringify({ ...base, ...payload })}\n\n`;
-	return [
+	// OpenAI ends a chat stream that fails midway with a chunk that is only an error.
+	const streamError = (spec: StreamErrorSpec) =>
+		`data: ${JSON.stringify({ error: { message: spec.message, type: spec.errorType ?? 'server_error', param: null, code: spec.code ?? null } })}\n\n`;
+	const events = [
 		{ data: line({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }), contentLength: 0 },
 		...pieces(reply).map((piece) => ({
 			data: line({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }),
@@ -173,24 +248,29 @@ function chatEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usag
 		},
 		{ data: 'data: [DONE]\n\n', contentLength: 0 },
 	];
+	return { events, streamError };
 }
 
-function responsesEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usage: { input: number; output: number }): SseEvent[] {
+function responsesEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usage: { input: number; output: number }): SseAnswer {
 	let sequence = 0;
 	const event = (type: string, payload: object) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`;
-	const incomplete = reply.finish === 'length';
-	const response = (status: string) => ({
+	const incomplete = reply.finish === 'length' || reply.finish === 'content_filter';
+	const response = (status: string, error: { code: string | number | null; message: string } | null = null) => ({
 		id: 'resp_fake',
 		object: 'response',
 		created_at: 1_700_000_000,
 		model,
 		status,
 		output: [],
-		incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
-		error: null,
+		incomplete_details: incomplete ? { reason: reply.finish === 'length' ? 'max_output_tokens' : 'content_filter' } : null,
+		error,
 		usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
 	});
-	return [
+	const streamError = (spec: StreamErrorSpec) =>
+		spec.event === 'response.failed'
+			? event('response.failed', { response: response('failed', { code: spec.code ?? 'server_error', message: spec.message }) })
+			: event('error', { code: spec.code ?? null, message: spec.message, param: null });
+	const events = [
 		{ data: event('response.created', { response: response('in_progress') }), contentLength: 0 },
 		...pieces(reply).map((piece) => ({
 			data: event('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta: piece, logprobs: [] }),
@@ -202,4 +282,5 @@ function responsesEvents(reply: Extract<Reply, { type: 'text' }>, model: string,
 			final: true,
 		},
 	];
+	return { events, streamError };
 }
