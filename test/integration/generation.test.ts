@@ -252,6 +252,35 @@ describe('faults', () => {
 	});
 });
 
+describe('failures after the 200, end to end', () => {
+	test.each([
+		['chat', 'a content_filter stop', { type: 'text', content: specText('Alphapay'), finish: 'content_filter' }, 30, 1, 'the model stopped: its output was blocked by the content filter'],
+		['responses', 'a content_filter stop', { type: 'text', content: specText('Alphapay'), finish: 'content_filter' }, 30, 1, 'the model stopped: its output was blocked by the content filter'],
+		['chat', 'a body that stalls after the headers', { type: 'text', content: specText('Alphapay'), stall: {} }, 0.3, 1, 'no complete answer within 0.3 s (the `generation.timeoutSeconds` deadline): the answer stalled for'],
+		['responses', 'a body that stalls midway', { type: 'text', content: specText('Alphapay'), chunkSize: 100, stall: { afterChars: 200 } }, 0.3, 1, 'no complete answer within 0.3 s (the `generation.timeoutSeconds` deadline): the answer stalled for'],
+		['chat', 'an error chunk midway', { type: 'text', content: specText('Alphapay'), chunkSize: 100, streamError: { afterChars: 200, message: 'The server had an error.', code: 'server_error' } }, 30, 3, 'the server reported an error mid-answer (server_error): The server had an error. (after 3 attempts)'],
+		['responses', 'a response.failed event', { type: 'text', content: specText('Alphapay'), streamError: { event: 'response.failed', code: 'invalid_prompt', message: 'Flagged.' } }, 30, 1, 'the response failed mid-answer (invalid_prompt): Flagged.'],
+	] as const)('%s, %s: the PRD fails with a clear message, its old spec is kept, the others go on', async (api, _, reply, timeoutSeconds, requests, message) => {
+		await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD' }));
+		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nChanged.\n') });
+		const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
+		server.handler = (request) => (appOf(request) === 'Alphapay' ? (reply as never) : { type: 'text', content: specText(appOf(request)) });
+		const { outcomes, report } = await run({ generation: { api, retries: 2, timeoutSeconds } });
+
+		expect(outcomes.find((o) => o.id === 'alpha')).toMatchObject({ status: 'failed', error: expect.stringContaining(message) });
+		expect(outcomes.find((o) => o.id === 'beta')).toMatchObject({ status: 'generated' });
+		expect(server.requests.filter((r) => appOf(r) === 'Alphapay')).toHaveLength(requests);
+		expect(logs).toContainEqual(expect.stringMatching(/^error prds\/alpha\.md: no spec generated: /));
+		const line = logs.find((l) => l.startsWith('error prds/alpha.md'))!;
+		expect(line).toContain(message);
+		expect(line).toMatch(/\. src\/content\/specs\/alpha\.md is kept\.$/);
+		expect(await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8')).toBe(before);
+		expect(report.prds.find((s) => s.prd.id === 'alpha')!.state).toBe('stale');
+		expect(report.prds.find((s) => s.prd.id === 'beta')!.state).toBe('fresh');
+		expect(logs.at(-1)).toMatch(/^info Specs: 1 generated, 0 reused, 1 failed;/);
+	}, 30_000);
+});
+
 describe('when generation must not happen', () => {
 	test.each([
 		['no API key', {}, { OPENAI_API_KEY: '' }, '`OPENAI_API_KEY` is not set: 2 specs not generated; the cache is used as it is.'],
