@@ -1,33 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { makeFolderInsideProject, resolveInsideProject } from '../files/project-paths.ts';
 import { serializeSpecFile, type SpecMetadata } from './spec-file.ts';
 
 /**
+ * The file operations `writeSpecFile` makes, in this order: `open` the temporary file, `writeFile`,
+ * `sync`, `close`, `rename` it over the spec (`rm` it on any error). Production uses
+ * `node:fs/promises`; the fault tests (`test/faults/atomic-write.test.ts`) pass wrappers that
+ * fail, or stop the process, at each step.
+ */
+export interface SpecWriteFs {
+	open(path: string, flags: 'wx'): Promise<Pick<FileHandle, 'writeFile' | 'sync' | 'close'>>;
+	rename(from: string, to: string): Promise<void>;
+	rm(path: string, options: { force: true }): Promise<void>;
+}
+
+const NODE_FS: SpecWriteFs = { open, rename, rm };
+
+/**
  * Writes `<specsDir>/<id>.md` atomically: the text goes to a temporary file in the same folder,
  * is flushed to disk, then renamed over the spec. A crash or a kill at any point leaves either
  * the old spec or the new one, never half of one. Readers ignore the `.<id>.md.*.tmp` files.
  * Throws, writing nothing, when `specsDir` resolves to a folder outside the project.
+ * `fs` is for tests only (see `SpecWriteFs`).
  */
-export async function writeSpecFile(root: string, specsDir: string, metadata: SpecMetadata, body: string): Promise<string> {
+export async function writeSpecFile(root: string, specsDir: string, metadata: SpecMetadata, body: string, fs: SpecWriteFs = NODE_FS): Promise<string> {
 	// Checks the metadata first: `prd` (a PRD id) names the file.
 	const text = serializeSpecFile(metadata, body);
 	const dir = await makeFolderInsideProject(root, specsDir, 'specsDir');
 	const target = join(dir, `${metadata.prd}.md`);
 	const temporary = join(dir, `.${metadata.prd}.md.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 	try {
-		const handle = await open(temporary, 'wx');
+		const handle = await fs.open(temporary, 'wx');
 		try {
 			await handle.writeFile(text, 'utf8');
 			await handle.sync();
 		} finally {
 			await handle.close();
 		}
-		await rename(temporary, target);
+		await fs.rename(temporary, target);
 	} catch (error) {
-		await rm(temporary, { force: true });
+		await fs.rm(temporary, { force: true });
 		throw error;
 	}
 	return `${specsDir}/${metadata.prd}.md`;
