@@ -1,5 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 
@@ -7,6 +7,7 @@ import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { runCli, useFixtureSite } from '../helpers/site.ts';
 import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
+import { parseSpecFile } from '../../src/integration/cache/spec-file.ts';
 
 const fixtureSite = useFixtureSite();
 const API_KEY = 'sk-cli-test-0123456789-secret';
@@ -117,6 +118,160 @@ describe('prd-specs generate against an OpenAI-compatible server', () => {
 		expect(result.output).toContain('error: prds/notifications.md: the generated spec still has 1 problem after 2 repair rounds');
 		expect(result.stdout).toMatch(/Specs: 0 generated, 1 reused, 1 failed;/);
 		expect(await readdir(join(dir, 'src/content/specs'))).toEqual(['billing.md']);
+	});
+});
+
+/** An Astro config file like the fixture's, with other `prdSpecs()` options, for `--config`. */
+async function writeConfig(dir: string, name: string, options: object): Promise<void> {
+	await writeFile(
+		join(dir, name),
+		`import starlight from '@astrojs/starlight';\nimport { defineConfig } from 'astro/config';\nimport prdSpecs from 'astro-prd-specs';\n\nexport default defineConfig({ integrations: [starlight({ title: 'Other config', plugins: [prdSpecs(${JSON.stringify(options)})] })] });\n`,
+	);
+}
+
+/** The usage of the README's example line: a reply that reports these tokens. */
+const USAGE_7012_5480 = { input: 7012, output: 5480 };
+
+describe('prd-specs options and exit codes as documented', () => {
+	test('--help, -h and `help` print the usage and exit 0, even where there is no site', async () => {
+		const dir = await fixtureSite();
+		// A folder with no Astro config: help needs none.
+		const noSite = join(dir, 'prds');
+		for (const args of [['--help'], ['-h'], ['help'], ['generate', '--help']]) {
+			const result = await runCli(noSite, args);
+			expect(result.code, `${args.join(' ')}\n${result.output}`).toBe(0);
+			expect(result.stdout).toMatch(/^Usage: prd-specs <command> \[options\]\n/);
+			for (const text of ['status [--json]', 'check ', 'generate [ids...]', '--force', '--dry-run', '--concurrency <n>', '--root <folder>', '--config <file>', '-h, --help']) {
+				expect(result.stdout).toContain(text);
+			}
+			expect(result.stdout).toContain(
+				'Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PRDs or options;\n2 bad usage (unknown command, option or id, no API key, offline mode).',
+			);
+		}
+		// Without --help, the same folder is an error that says how to point at a site.
+		const result = await runCli(noSite, ['status']);
+		expect(result.code).toBe(2);
+		expect(result.output).toContain('prd-specs: No Astro config file (astro.config.mjs, astro.config.js, astro.config.mts, astro.config.ts) in');
+		expect(result.output).toContain('pass --root <folder> or --config <file>');
+	});
+
+	test('--root reads another site; --config reads another config file, its options included', async () => {
+		const here = await fixtureSite();
+		const other = await fixtureSite();
+		await writeFiles(other, { 'prds/only-there.md': prdSource('title: Only in the other site') });
+		let result = await runCli(here, ['status', '--root', relative(here, other)]);
+		expect(result.code, result.output).toBe(0);
+		expect(result.stdout).toMatch(/\nonly-there\s+Only in the other site\s+missing\s+-\s+-\n/);
+		expect(result.stdout).toContain('3 PRDs: 1 fresh, 0 stale, 2 missing.');
+		expect((await runCli(here, ['status'])).stdout).toContain('2 PRDs: 1 fresh, 0 stale, 1 missing.');
+
+		// A config whose specs live elsewhere and whose model has a price of its own: both are used.
+		const prices = { 'house-model': { input: 0.5, output: 1.5 } };
+		await writeConfig(here, 'other.config.mjs', { specsDir: 'other-specs', generation: { model: 'house-model', prices } });
+		result = await runCli(here, ['status', '--config', 'other.config.mjs']);
+		expect(result.code, result.output).toBe(0);
+		expect(result.stdout).toContain('2 PRDs: 0 fresh, 0 stale, 2 missing.');
+
+		server.handler = (request) => ({ type: 'text', content: specText(appNameOf(request.text)), usage: USAGE_7012_5480 });
+		result = await runCli(here, ['generate', '--config', 'other.config.mjs'], withKey());
+		server.handler = (request) => ({ type: 'text', content: specText(appNameOf(request.text)) });
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests.map((request) => request.body.model)).toEqual(['house-model', 'house-model']);
+		expect((await readdir(join(here, 'other-specs'))).sort()).toEqual(['billing.md', 'notifications.md']);
+		// 14,024 in at $0.50 and 10,960 out at $1.50 per million: $0.023452.
+		expect(result.stdout).toContain('Specs: 2 generated, 0 reused, 0 failed; 14,024 tokens in, 10,960 out; about $0.023.');
+
+		result = await runCli(here, ['status', '--config', 'missing.config.mjs']);
+		expect(result.code).toBe(2);
+		expect(result.output).toContain('prd-specs: The config file missing.config.mjs does not exist.');
+	});
+
+	test('offline mode makes generate exit 2 without a request, from the environment or the option', async () => {
+		const dir = await fixtureSite();
+		let result = await runCli(dir, ['generate'], { ...withKey(), PRD_SPECS_OFFLINE: '1' });
+		expect(result.code, result.output).toBe(2);
+		expect(result.output).toContain('prd-specs: Offline mode is on (`generation.offline` or `PRD_SPECS_OFFLINE`): nothing is generated.');
+		await writeConfig(dir, 'offline.config.mjs', { generation: { offline: true } });
+		result = await runCli(dir, ['generate', '--config', 'offline.config.mjs'], withKey());
+		expect(result.code, result.output).toBe(2);
+		expect(result.output).toContain('prd-specs: Offline mode is on');
+		expect(server.requests).toHaveLength(0);
+		expect(await readdir(join(dir, 'src/content/specs'))).toEqual(['billing.md']);
+	});
+
+	test('invalid PRDs and invalid options exit 1 with what to fix', async () => {
+		const dir = await fixtureSite();
+		await writeConfig(dir, 'bad.config.mjs', { strict: 'yes' });
+		let result = await runCli(dir, ['status', '--config', 'bad.config.mjs']);
+		expect(result.code, result.output).toBe(1);
+		expect(result.output).toContain('prd-specs: Invalid prd-specs options:\n- `strict`: `strict` must be `true` or `false`.');
+
+		result = await runCli(dir, ['generate'], { ...withKey(), PRD_SPECS_OFFLINE: 'maybe' });
+		expect(result.code, result.output).toBe(1);
+		expect(result.output).toContain('prd-specs: `PRD_SPECS_OFFLINE` is set to "maybe", which is not a boolean.');
+
+		await writeFiles(dir, { 'prds/bad.md': prdSource('title: Bad\nstatus: someday') });
+		result = await runCli(dir, ['check']);
+		expect(result.code, result.output).toBe(1);
+		expect(result.output).toContain('prd-specs: 1 problem in the PRDs or the spec cache:\n- prds/bad.md › status: `status` must be one of: draft, review, approved, superseded, archived.');
+		expect(result.output).toContain('Fix each file as described, then run the command again.');
+		expect(result.output).not.toMatch(/^\s+at /m);
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('generate <id> leaves a fresh spec alone; --force regenerates it and reports the cost', async () => {
+		const dir = await fixtureSite();
+		const billingPath = join(dir, 'src/content/specs/billing.md');
+		let result = await runCli(dir, ['generate', 'billing'], withKey());
+		expect(result.code, result.output).toBe(0);
+		expect(result.stdout).toContain('Nothing to generate: the named specs are fresh (use --force to regenerate).');
+		expect(server.requests).toHaveLength(0);
+
+		server.queue.push({ type: 'text', content: specText('Meterly', { marker: 'forced-again' }), usage: USAGE_7012_5480 });
+		result = await runCli(dir, ['generate', 'billing', '--force'], withKey());
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests.map((request) => appNameOf(request.text))).toEqual(['Meterly']);
+		const spec = parseSpecFile(await readFile(billingPath, 'utf8'), 'billing.md', 'billing');
+		expect(spec.ok && spec.spec.metadata).toMatchObject({ source: 'model', model: 'gpt-6.1-terra', usage: { inputTokens: 7012, outputTokens: 5480, requests: 1 } });
+		expect(spec.ok && spec.spec.body).toContain('forced-again');
+		// 7,012 in at $1 and 5,480 out at $5 per million: $0.034412.
+		expect(result.stdout).toContain('prds/billing.md: wrote src/content/specs/billing.md in');
+		expect(result.stdout).toContain('Specs: 1 generated, 1 reused, 0 failed; 7,012 tokens in, 5,480 out; about $0.034.');
+		// Only the named spec: the missing one was not asked for.
+		expect(await readdir(join(dir, 'src/content/specs'))).toEqual(['billing.md']);
+
+		// A model with no known price says so instead of a figure.
+		server.queue.push({ type: 'text', content: specText('Meterly'), usage: USAGE_7012_5480 });
+		result = await runCli(dir, ['generate', 'billing', '--force'], { ...withKey(), PRD_SPECS_MODEL: 'mystery-model' });
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests.at(-1)!.body.model).toBe('mystery-model');
+		expect(result.stdout).toContain('Specs: 1 generated, 1 reused, 0 failed; 7,012 tokens in, 5,480 out; cost unknown for mystery-model (set `generation.prices`).');
+	});
+
+	test('generate --dry-run prices each row and the total at the model’s rates', async () => {
+		const dir = await fixtureSite();
+		// gpt-6.1-terra's figures are checked on a real run above; every CLI run costs a second or two.
+		const rates = { 'gpt-6.1-sol': [2, 10], 'gpt-6-luna': [0.1, 0.5] } as const;
+		for (const [model, [input, output]] of Object.entries(rates)) {
+			const result = await runCli(dir, ['generate', '--dry-run', '--force'], { PRD_SPECS_MODEL: model });
+			expect(result.code, result.output).toBe(0);
+			const rows = [...result.stdout.matchAll(/^(billing|notifications)\s+(?:forced|missing)\s+~([\d,]+)\s+~([\d,]+)\s+~\$(\d+\.\d{3})$/gm)];
+			expect(rows, result.stdout).toHaveLength(2);
+			const number = (text: string) => Number(text.replaceAll(',', ''));
+			let totalIn = 0;
+			let totalOut = 0;
+			for (const [, , tokensIn, tokensOut, cost] of rows) {
+				totalIn += number(tokensIn!);
+				totalOut += number(tokensOut!);
+				expect(cost, `${model} ${rows[0]![0]}`).toBe(((number(tokensIn!) * input + number(tokensOut!) * output) / 1e6).toFixed(3));
+			}
+			expect(result.stdout).toContain(
+				`Estimated total: ~${totalIn.toLocaleString('en-US')} tokens in, ~${totalOut.toLocaleString('en-US')} out, about $${((totalIn * input + totalOut * output) / 1e6).toFixed(2)}, before any repair round.`,
+			);
+		}
+		const result = await runCli(dir, ['generate', '--dry-run'], { PRD_SPECS_MODEL: 'mystery-model' });
+		expect(result.stdout).toMatch(/\nnotifications\s+missing\s+~[\d,]+\s+~6,000\s+\?\n/);
+		expect(result.stdout).toContain('out, cost unknown for mystery-model (set `generation.prices`), before any repair round.');
 	});
 });
 
