@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { prdSource } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
-import { buildSite, getMain, readPage, useFixtureSite } from '../helpers/site.ts';
+import { buildSite, getMain, readPage, syncSite, useFixtureSite } from '../helpers/site.ts';
 import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
 
 const API_KEY = 'sk-build-test-KEY-that-must-not-leak-42';
@@ -79,5 +79,43 @@ describe('astro build with an API key and an OpenAI-compatible server', () => {
 		expect(result.output).toContain('prds/billing.md: the generated spec still has 1 problem after 2 repair rounds, so it was not saved and src/content/specs/billing.md is kept');
 		expect(await readFile(join(dir, 'src/content/specs/billing.md'), 'utf8')).toBe(before);
 		expect(getMain(await readPage(dir, 'specs/billing'))).toContain('Stale specification');
+	});
+});
+
+describe('with a key, where the README says nothing is generated or the build must fail', () => {
+	let server: FakeOpenAIServer;
+	beforeAll(async () => {
+		server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)) }));
+	});
+	afterAll(() => server.close());
+	const env = () => ({ OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL });
+
+	test('astro sync sends no request, with a spec missing and one stale', async () => {
+		const dir = await fixtureSite();
+		const prdPath = join(dir, 'prds/billing.md');
+		await writeFile(prdPath, (await readFile(prdPath, 'utf8')).replace('Produce a monthly invoice.', 'Produce a weekly invoice.'));
+		const result = await syncSite(dir, env());
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests).toHaveLength(0);
+		expect(result.output).not.toContain('Generating');
+		expect(await readdir(join(dir, 'src/content/specs'))).toEqual(['billing.md']);
+	});
+
+	test('`strict: true` fails the build on the spec whose generation failed, after writing the one that worked', async () => {
+		const dir = await fixtureSite();
+		await writeFile(join(dir, 'prds/extra.md'), prdSource('title: Extra'));
+		server.requests.length = 0;
+		server.handler = (request) =>
+			appNameOf(request.text) === 'Notification preferences' ? { type: 'error', status: 500, message: 'upstream exploded' } : { type: 'text', content: specText(appNameOf(request.text)) };
+		const result = await buildSite(dir, { ...env(), FIXTURE_OPTIONS: JSON.stringify({ strict: true, generation: { retries: 0 } }) });
+		expect(result.code, result.output).not.toBe(0);
+		expect(server.requests.map((request) => appNameOf(request.text)).sort()).toEqual(['Extra', 'Notification preferences']);
+		expect(result.output).toContain('prds/notifications.md: no spec generated: the API answered 500: upstream exploded.');
+		expect(result.output).toContain('Specs: 1 generated, 1 reused, 1 failed;');
+		// Strict mode is checked after generation: only the spec still missing is named.
+		expect(result.output).toContain('Strict mode: 1 PRD has no fresh spec:\n- prds/notifications.md: no spec in `src/content/specs/notifications.md`.');
+		expect((await readdir(join(dir, 'src/content/specs'))).sort()).toEqual(['billing.md', 'extra.md']);
+		expect(result.output).not.toContain(API_KEY);
+		expect(result.output).not.toMatch(/^\s+at /m);
 	});
 });

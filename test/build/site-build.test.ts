@@ -114,6 +114,20 @@ describe('astro build after edits', () => {
 		expect(result.output).not.toMatch(/^\s+at /m);
 	});
 
+	test('`strict: true` in the config fails the build on a stale spec and on a missing one, naming both', async () => {
+		const dir = await fixtureSite();
+		const prdPath = join(dir, 'prds/billing.md');
+		await writeFile(prdPath, (await readFile(prdPath, 'utf8')).replace('Produce a monthly invoice.', 'Produce a weekly invoice.'));
+		const result = await buildSite(dir, { FIXTURE_OPTIONS: JSON.stringify({ strict: true }) });
+		expect(result.code, result.output).not.toBe(0);
+		expect(result.output).toContain(
+			'Strict mode: 2 PRDs have no fresh spec:\n- prds/notifications.md: no spec in `src/content/specs/notifications.md`.\n- prds/billing.md: `src/content/specs/billing.md` is stale (the PRD changed since it was generated).',
+		);
+		expect(result.output).toContain('turn strict mode off (`strict: false`, `PRD_SPECS_STRICT=0`)');
+		expect(result.output).not.toMatch(/^\s+at /m);
+		expect(existsSync(join(dir, 'dist/specs/billing/index.html'))).toBe(false);
+	});
+
 	test('broken frontmatter fails the build naming the file and field, without a stack trace', async () => {
 		const dir = await fixtureSite();
 		await writeFile(join(dir, 'prds/broken.md'), '---\ntitle: Broken\nstatus: someday\nrelated: notifications\n---\n\nBody.\n');

@@ -47,6 +47,11 @@ export function buildSite(dir: string, env: Record<string, string> = {}): Promis
 	return runNode(dir, [ASTRO_BIN, 'build'], env);
 }
 
+/** Runs `astro sync` in a site folder (content and types, as `astro check` and editors do). */
+export function syncSite(dir: string, env: Record<string, string> = {}): Promise<BuildResult> {
+	return runNode(dir, [ASTRO_BIN, 'sync'], env);
+}
+
 /** Runs the package's `prd-specs` command (the compiled bin) in a site folder. */
 export function runCli(dir: string, args: string[], env: Record<string, string> = {}): Promise<BuildResult> {
 	return runNode(dir, [CLI_BIN, ...args], env);
