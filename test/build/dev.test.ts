@@ -1,48 +1,65 @@
-import { rm, writeFile, readFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { prdSource } from '../helpers/files.ts';
-import { startFakeOpenAI } from '../helpers/openai-server.ts';
+import { prdSource, writeFreshSpec } from '../helpers/files.ts';
+import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { appNameOf, specText } from '../helpers/spec-text.ts';
 import { startDevServer, useFixtureSite } from '../helpers/site.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const fixtureSite = useFixtureSite();
+const BUILT_IN_TEMPLATE = fileURLToPath(new URL('../../src/integration/generation/templates/technical-spec.md', import.meta.url));
+/** The loader's quiet time after an edit before `generation.inDev` generates, plus its reload delay. */
+const GENERATION_DELAY_MS = 3000 + 150;
 
 async function page(url: string): Promise<{ status: number; html: string }> {
 	const response = await fetch(url);
 	return { status: response.status, html: await response.text() };
 }
 
-/** Polls until `check` passes: the dev server picks changes up asynchronously. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-	const deadline = Date.now() + 20_000;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+/** Waits until `ms` have passed since `since`: for checking that something did NOT happen in that time. */
+async function quietSince(since: number, ms: number): Promise<void> {
+	const left = since + ms - Date.now();
+	if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
 }
 
-describe('astro dev', () => {
+describe('astro dev with an API key but without generation.inDev', () => {
 	let dir: string;
 	let server: Awaited<ReturnType<typeof startDevServer>>;
+	let openai: FakeOpenAIServer;
+	/** When a PRD or the template was last edited: each edit would start a generation with `inDev`. */
+	let lastEdit = 0;
 	beforeAll(async () => {
+		openai = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)) }));
 		dir = await fixtureSite();
-		server = await startDevServer(dir);
+		// A copy of the built-in template: the same text, so the same cache key, but a file that the
+		// dev server must watch (the `template` option).
+		await copyFile(BUILT_IN_TEMPLATE, join(dir, 'spec-template.md'));
+		server = await startDevServer(dir, { OPENAI_API_KEY: 'sk-dev-no-generation', OPENAI_BASE_URL: openai.baseURL, FIXTURE_OPTIONS: JSON.stringify({ template: 'spec-template.md' }) });
 	}, 90_000);
-	afterAll(() => server?.stop());
+	afterAll(async () => {
+		await server?.stop();
+		await openai?.close();
+	});
 
 	test('editing a PRD changes its page, and a body edit marks its spec stale, without a restart', async () => {
+		// The missing spec was not generated at start-up.
+		expect(openai.requests).toHaveLength(0);
+		expect((await page(`${server.url}/specs/notifications/`)).html).toContain('Not generated yet');
 		expect((await page(`${server.url}/prds/billing/`)).html).toContain('<strong>Status:</strong> Approved');
 		const prdPath = join(dir, 'prds/billing.md');
 		const original = await readFile(prdPath, 'utf8');
 		await writeFile(prdPath, original.replace('status: approved', 'status: review'));
-		await eventually(async () => (await page(`${server.url}/prds/billing/`)).html.includes('<strong>Status:</strong> Review'), 'the status edit');
+		lastEdit = Date.now();
+		await waitFor(async () => (await page(`${server.url}/prds/billing/`)).html.includes('<strong>Status:</strong> Review'), 'the status edit');
 		expect((await page(`${server.url}/specs/billing/`)).html).not.toContain('Stale specification');
 
 		await writeFile(prdPath, original.replace('Produce a monthly invoice.', 'Produce a weekly invoice.'));
-		await eventually(async () => (await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the stale warning');
+		lastEdit = Date.now();
+		await waitFor(async () => (await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the stale warning');
 		expect((await page(`${server.url}/prds/billing/`)).html).toMatch(/href="\/specs\/billing\/"[\s\S]*?stale/);
 		expect(server.output()).toContain('Updated the PRD and spec pages (prds/billing.md changed).');
 	});
@@ -50,7 +67,8 @@ describe('astro dev', () => {
 	test('adding a PRD adds its pages, removing it removes them', async () => {
 		const path = join(dir, 'prds/added.md');
 		await writeFile(path, prdSource('title: Added while running'));
-		await eventually(async () => (await page(`${server.url}/prds/added/`)).status === 200, 'the new PRD page');
+		lastEdit = Date.now();
+		await waitFor(async () => (await page(`${server.url}/prds/added/`)).status === 200, 'the new PRD page');
 		expect((await page(`${server.url}/prds/added/`)).html).toContain('Added while running');
 		expect((await page(`${server.url}/specs/added/`)).html).toContain('Not generated yet');
 		// The sidebar follows without a restart: the new PRD with a `missing` badge on its spec.
@@ -58,8 +76,44 @@ describe('astro dev', () => {
 		expect(sidebar).toMatch(/Added while running[\s\S]*href="\/prds\/added\/"[\s\S]*href="\/specs\/added\/"[\s\S]*?missing/);
 
 		await rm(path);
-		await eventually(async () => (await page(`${server.url}/prds/added/`)).status === 404, 'the removed PRD page to go');
+		lastEdit = Date.now();
+		await waitFor(async () => (await page(`${server.url}/prds/added/`)).status === 404, 'the removed PRD page to go');
 		expect((await page(`${server.url}/prds/billing/`)).html).not.toContain('href="/prds/added/"');
+	});
+
+	test('editing the spec cache updates the spec pages and their state', async () => {
+		// A spec for the PRD that had none: the placeholder gives way to it.
+		await writeFreshSpec(dir, 'notifications', '# Technical Specification: Notifier\n\n## Overview\n\nAdded-to-the-cache marker.\n');
+		await waitFor(async () => (await page(`${server.url}/specs/notifications/`)).html.includes('Added-to-the-cache marker.'), 'the added spec');
+		expect((await page(`${server.url}/specs/notifications/`)).html).not.toContain('Not generated yet');
+
+		// The stale spec rewritten for the PRD as it is now: fresh, with its new text.
+		expect((await page(`${server.url}/specs/billing/`)).html).toContain('Stale specification');
+		await writeFreshSpec(dir, 'billing', '# Technical Specification: Meterly\n\n## Overview\n\nRewritten-in-the-cache marker.\n');
+		await waitFor(async () => (await page(`${server.url}/specs/billing/`)).html.includes('Rewritten-in-the-cache marker.'), 'the rewritten spec');
+		expect((await page(`${server.url}/specs/billing/`)).html).not.toContain('Stale specification');
+	});
+
+	test('editing the template marks the specs stale; restoring it makes them fresh again', async () => {
+		const templatePath = join(dir, 'spec-template.md');
+		const original = await readFile(templatePath, 'utf8');
+		expect((await page(`${server.url}/specs/billing/`)).html).not.toContain('Stale specification');
+		await writeFile(templatePath, `${original}\nAnswer in British English.\n`);
+		lastEdit = Date.now();
+		await waitFor(async () => (await page(`${server.url}/specs/billing/`)).html.includes('The prompt template changed after this specification was generated'), 'the template edit');
+		expect((await page(`${server.url}/specs/notifications/`)).html).toContain('The prompt template changed after this specification was generated');
+
+		await writeFile(templatePath, original);
+		lastEdit = Date.now();
+		await waitFor(async () => !(await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the restored template');
+		expect(server.output()).toContain('Updated the PRD and spec pages (spec-template.md changed).');
+	});
+
+	test('no request reached the API, at start-up or after the edits', async () => {
+		// With `inDev`, the last edit would have started a generation by now.
+		await quietSince(lastEdit, GENERATION_DELAY_MS + 2000);
+		expect(openai.requests).toHaveLength(0);
+		expect(server.output()).not.toContain('Generating');
 	});
 });
 
@@ -74,16 +128,21 @@ test('with generation.inDev, dev generates at start-up and once after a burst of
 
 		const prdPath = join(dir, 'prds/billing.md');
 		const original = await readFile(prdPath, 'utf8');
+		// A burst: three edits well within the 3 s quiet time.
+		let lastEdit = 0;
 		for (const word of ['weekly', 'daily', 'hourly']) {
 			await writeFile(prdPath, original.replace('Produce a monthly invoice.', `Produce a ${word} invoice.`));
+			lastEdit = Date.now();
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		}
-		await eventually(async () => openai.requests.length === 2 && !(await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the regenerated spec');
+		await waitFor(async () => openai.requests.length === 2 && !(await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the regenerated spec');
 		expect(openai.requests[1]!.text).toContain('Produce a hourly invoice.');
-		await new Promise((resolve) => setTimeout(resolve, 3500));
+		expect(server.output()).toContain('Updated the PRD and spec pages (specs generated).');
+		// No second run for the same burst.
+		await quietSince(lastEdit, GENERATION_DELAY_MS + 2000);
 		expect(openai.requests).toHaveLength(2);
 	} finally {
 		await server.stop();
 		await openai.close();
 	}
-}, 90_000);
+}, 120_000);
