@@ -109,11 +109,16 @@ describe('astro dev with an API key but without generation.inDev', () => {
 		expect(server.output()).toContain('Updated the PRD and spec pages (spec-template.md changed).');
 	});
 
-	test('no request reached the API, at start-up or after the edits', async () => {
-		// With `inDev`, the last edit would have started a generation by now.
+	test('no request reached the API, at start-up or after the edits, with a spec left stale', async () => {
+		// Leave a stale spec behind the last edit: with `inDev` it would be generated once the edits settle.
+		const prdPath = join(dir, 'prds/billing.md');
+		await writeFile(prdPath, (await readFile(prdPath, 'utf8')).replace('Produce a weekly invoice.', 'Produce a yearly invoice.'));
+		lastEdit = Date.now();
+		await waitFor(async () => (await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the stale warning');
 		await quietSince(lastEdit, GENERATION_DELAY_MS + 2000);
 		expect(openai.requests).toHaveLength(0);
 		expect(server.output()).not.toContain('Generating');
+		expect((await page(`${server.url}/specs/billing/`)).html).toContain('Stale specification');
 	});
 });
 
