@@ -106,12 +106,18 @@ describe('with a key, where the README says nothing is generated or the build mu
 		await writeFile(join(dir, 'prds/extra.md'), prdSource('title: Extra'));
 		server.requests.length = 0;
 		server.handler = (request) =>
-			appNameOf(request.text) === 'Notification preferences' ? { type: 'error', status: 500, message: 'upstream exploded' } : { type: 'text', content: specText(appNameOf(request.text)) };
-		const result = await buildSite(dir, { ...env(), FIXTURE_OPTIONS: JSON.stringify({ strict: true, generation: { retries: 0 } }) });
+			appNameOf(request.text) === 'Notification preferences'
+				? { type: 'error', status: 500, message: 'upstream exploded' }
+				: { type: 'text', content: specText(appNameOf(request.text)), usage: { input: 7012, output: 5480 } };
+		// A model priced by `generation.prices`: the build's cost line uses it.
+		const generation = { retries: 0, model: 'house-model', prices: { 'house-model': { input: 0.5, output: 1.5 } } };
+		const result = await buildSite(dir, { ...env(), FIXTURE_OPTIONS: JSON.stringify({ strict: true, generation }) });
 		expect(result.code, result.output).not.toBe(0);
 		expect(server.requests.map((request) => appNameOf(request.text)).sort()).toEqual(['Extra', 'Notification preferences']);
+		expect(result.output).toContain('Generating 2 specs with house-model, 2 at a time.');
 		expect(result.output).toContain('prds/notifications.md: no spec generated: the API answered 500: upstream exploded.');
-		expect(result.output).toContain('Specs: 1 generated, 1 reused, 1 failed;');
+		// 7,012 in at $0.50 and 5,480 out at $1.50 per million: $0.011726.
+		expect(result.output).toContain('Specs: 1 generated, 1 reused, 1 failed; 7,012 tokens in, 5,480 out; about $0.012.');
 		// Strict mode is checked after generation: only the spec still missing is named.
 		expect(result.output).toContain('Strict mode: 1 PRD has no fresh spec:\n- prds/notifications.md: no spec in `src/content/specs/notifications.md`.');
 		expect((await readdir(join(dir, 'src/content/specs'))).sort()).toEqual(['billing.md', 'extra.md']);
