@@ -18,6 +18,11 @@ export type Reply =
 			chunkDelayMs?: number;
 			/** Pause before the response headers. */
 			delayMs?: number;
+			/**
+			 * Hold the answer until this many requests wait for theirs at once (a barrier), then answer
+			 * them together: proves that the client runs that many in parallel, with no timing.
+			 */
+			waitForInFlight?: number;
 			/** Destroy the connection after this many characters of content. */
 			cutAfter?: number;
 			/** End the stream cleanly but without saying the answer is finished. */
@@ -96,6 +101,8 @@ export interface FakeOpenAIServer {
  */
 export async function startFakeOpenAI(handler: FakeOpenAIServer['handler'] = () => ({ type: 'text', content: 'Hello' })): Promise<FakeOpenAIServer> {
 	let inFlight = 0;
+	// Requests held until enough of them wait together (see `waitForInFlight`).
+	let waiting: (() => void)[] = [];
 	const sockets = new Set<import('node:net').Socket>();
 	const server = createServer(async (req, res) => {
 		inFlight++;
@@ -113,6 +120,15 @@ export async function startFakeOpenAI(handler: FakeOpenAIServer['handler'] = () 
 		const request: RecordedRequest = { path: req.url ?? '', headers: req.headers, body, text: messages.map((m) => m.content).join('\n\n') };
 		state.requests.push(request);
 		const reply = state.queue.shift() ?? state.handler(request);
+		if (reply.type === 'text' && reply.waitForInFlight !== undefined) {
+			const count = reply.waitForInFlight;
+			await new Promise<void>((release) => {
+				waiting.push(release);
+				if (waiting.length < count) return;
+				for (const held of waiting) held();
+				waiting = [];
+			});
+		}
 		await respond(res, request, reply);
 	});
 	server.on('connection', (socket) => {

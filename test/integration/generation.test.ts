@@ -179,7 +179,10 @@ describe('spec generation', () => {
 
 	test('never more requests in flight than the concurrency limit', async () => {
 		await writeFiles(root, Object.fromEntries(['c', 'd', 'e', 'f'].map((id) => [`prds/${id}.md`, prdSource(`title: ${id.toUpperCase()}`)])));
-		server.handler = (request) => ({ type: 'text', content: specText(appOf(request)), delayMs: 80 });
+		// Each answer waits until two requests wait together (a barrier, no timing): the run can only
+		// finish if it sends two at once. That it never sends more is pinned without timing by the
+		// unit test of mapWithConcurrency; a third request at once would also show here.
+		server.handler = (request) => ({ type: 'text', content: specText(appOf(request)), waitForInFlight: 2 });
 		const { outcomes } = await run({ generation: { concurrency: 2 } });
 		expect(outcomes).toHaveLength(6);
 		expect(outcomes.every((o) => o.status === 'generated')).toBe(true);
