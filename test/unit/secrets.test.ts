@@ -25,8 +25,10 @@ describe('redactSecrets: a key given as a secret', () => {
 		expect(redactSecrets('one: first-secret-1234, two: second-secret-5678', [undefined, 'first-secret-1234', '', 'second-secret-5678'])).toBe('one: [redacted], two: [redacted]');
 	});
 
-	test('a secret shorter than four characters is not applied, so ordinary text is not mangled', () => {
-		expect(redactSecrets('abc abcabc: the local model at localhost', ['abc', 'x', ''])).toBe('abc abcabc: the local model at localhost');
+	test('a placeholder shorter than eight characters is not applied, so ordinary text is not mangled', () => {
+		// The README's own example for a local server: `OPENAI_API_KEY=local`.
+		expect(redactSecrets('abc abcabc: the local model at localhost via ollama', ['abc', 'x', '', 'local', 'ollama'])).toBe('abc abcabc: the local model at localhost via ollama');
+		expect(redactSecrets('key 12345678 used', ['12345678'])).toBe('key [redacted] used');
 	});
 
 	test('the key inside a JSON error body: gone, and the JSON still parses', () => {
