@@ -13,6 +13,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { validateConfig } from '../../src/integration/config.ts';
 import { prepareSpecs } from '../../src/integration/pipeline.ts';
 import { expectNoKey, KEYS } from '../helpers/api-keys.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { appNameOf, specText } from '../helpers/spec-text.ts';
@@ -22,11 +23,7 @@ const tempDir = useTempDir();
 let server: FakeOpenAIServer;
 let root: string;
 let logs: string[];
-const logger = {
-	info: (message: string) => logs.push(`info ${message}`),
-	warn: (message: string) => logs.push(`warn ${message}`),
-	error: (message: string) => logs.push(`error ${message}`),
-};
+const logger = recordingLogger(() => logs);
 
 beforeEach(async () => {
 	logs = [];

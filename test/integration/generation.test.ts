@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { readSpecCache } from '../../src/integration/cache/read.ts';
 import { validateConfig, type PrdSpecsUserConfig } from '../../src/integration/config.ts';
 import { prepareSpecs } from '../../src/integration/pipeline.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { startFakeOpenAI, type FakeOpenAIServer, type RecordedRequest } from '../helpers/openai-server.ts';
 import { INVALID_DIAGRAM, appNameOf, specText } from '../helpers/spec-text.ts';
@@ -17,11 +18,7 @@ const tempDir = useTempDir();
 let server: FakeOpenAIServer;
 let root: string;
 let logs: string[];
-const logger = {
-	info: (message: string) => logs.push(`info ${message}`),
-	warn: (message: string) => logs.push(`warn ${message}`),
-	error: (message: string) => logs.push(`error ${message}`),
-};
+const logger = recordingLogger(() => logs);
 
 /** The app name a request asks a spec for. */
 function appOf(request: RecordedRequest): string {
