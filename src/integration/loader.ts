@@ -50,7 +50,7 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 			state.report ??= await loadProject(root, state.config);
 			await syncEntries(context, state, buildEntries(state.report, getEntryOptions(context, state)), previous);
 			logRenderWarnings(context, state);
-			throwLinkProblems(state);
+			throwPageProblems(state);
 
 			// Astro may run the loader again in one dev session: watch the sources once.
 			if (context.watcher && !watched.has(context.watcher)) {
@@ -118,13 +118,14 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 		// A path inside the docs collection makes Starlight's path-gated markdown plugins
 		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
-		state.untrustedFiles.set(fileURLToPath(fileURL), { source: entry.sourceFile ?? `the generated page /${entry.id}/`, kind: entry.kind });
+		const source = entry.sourceFile ?? `the generated page /${entry.id}/`;
+		state.untrustedFiles.set(fileURLToPath(fileURL), { source, kind: entry.kind });
 		// Parsers take time quadratic in how deeply a line nests quotes and lists: checked here,
 		// before the page is rendered, rather than in every scan of the project.
 		const deep = entry.sourceBody && findDeepNesting(entry.sourceBody.text, LIMITS.nestingDepth);
 		if (deep) {
 			const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, entry.sourceBody!.firstLine - 1);
-			state.pageProblems.push({ file: entry.sourceFile ?? `the page /${entry.id}/`, field: 'body', message, hint });
+			state.pageProblems.push({ file: source, field: 'body', message, hint });
 			continue;
 		}
 		const problemsBefore = state.pageProblems.length;
@@ -134,7 +135,7 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 		} catch (error) {
 			// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
 			state.pageProblems.push({
-				file: entry.sourceFile ?? `the page /${entry.id}/`,
+				file: source,
 				message: `could not be rendered: ${(error as Error).message}`,
 				hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
 			});
@@ -154,7 +155,7 @@ async function syncEntries(context: LoaderContext, state: SharedState, entries: 
 }
 
 /** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist, or cannot be rendered. */
-function throwLinkProblems(state: SharedState): void {
+function throwPageProblems(state: SharedState): void {
 	if (state.pageProblems.length === 0) return;
 	const count = state.pageProblems.length;
 	const links = state.pageProblems.every((problem) => problem.field?.startsWith('link '));

@@ -15,7 +15,7 @@ export function createSatteriPlugin(policy: MarkdownPolicy): MdastPluginEntry {
 		const untrusted = policy.isUntrusted(filePath);
 		let diagrams = 0;
 		// `![alt][label]`: the definition may come after the reference, so they are settled at the end.
-		const imageReferences: { node: { identifier: string; alt?: string | null | undefined }; }[] = [];
+		const imageReferences: { identifier: string; alt?: string | null | undefined }[] = [];
 		const definitions = new Map<string, string>();
 		return {
 			name: 'astro-prd-specs',
@@ -43,7 +43,7 @@ export function createSatteriPlugin(policy: MarkdownPolicy): MdastPluginEntry {
 					return undefined;
 				},
 				imageReference(node) {
-					imageReferences.push({ node });
+					imageReferences.push(node);
 				},
 				code(node, ctx) {
 					const decision = decideCode(node, filePath, policy, () => ++diagrams);
@@ -62,7 +62,7 @@ export function createSatteriPlugin(policy: MarkdownPolicy): MdastPluginEntry {
 					return undefined;
 				},
 				after(_root, ctx) {
-					for (const { node } of imageReferences) {
+					for (const node of imageReferences) {
 						const url = definitions.get(node.identifier) ?? '';
 						const decision = decideImage(url, filePath, policy);
 						if (decision.action === 'keep') continue;
