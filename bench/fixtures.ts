@@ -1,9 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { computeInputHash } from '../src/integration/cache/hash.ts';
+import { computeInputHash } from '../src/integration/prompt/cache-key.ts';
 import { parseSpecFile, serializeSpecFile } from '../src/integration/cache/spec-file.ts';
-import { loadTemplate } from '../src/integration/generation/template.ts';
+import { loadTemplate } from '../src/integration/prompt/template.ts';
 import { scanPrds } from '../src/integration/prds/scan.ts';
 
 const REPO = new URL('../', import.meta.url).pathname;

@@ -1,9 +1,9 @@
 import type { CachedSpec } from './cache/spec-file.ts';
-import { computeInputHash } from './cache/hash.ts';
+import { computeInputHash } from './prompt/cache-key.ts';
 import { readSpecCache } from './cache/read.ts';
 import type { PrdSpecsConfig } from './config.ts';
-import { findMissingSections } from './generation/spec-structure.ts';
-import { loadTemplate, type PromptTemplate } from './generation/template.ts';
+import { findMissingSections } from './markdown/sections.ts';
+import { loadTemplate, type PromptTemplate } from './prompt/template.ts';
 import type { Problem } from './problems.ts';
 import { scanPrds, type Prd } from './prds/scan.ts';
 

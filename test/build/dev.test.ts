@@ -11,7 +11,7 @@ import { startDevServer, useFixtureSite } from '../helpers/site.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const fixtureSite = useFixtureSite();
-const BUILT_IN_TEMPLATE = fileURLToPath(new URL('../../src/integration/generation/templates/technical-spec.md', import.meta.url));
+const BUILT_IN_TEMPLATE = fileURLToPath(new URL('../../src/integration/prompt/templates/technical-spec.md', import.meta.url));
 /** The loader's quiet time after an edit before `generation.inDev` generates, plus its reload delay. */
 const GENERATION_DELAY_MS = 3000 + 150;
 

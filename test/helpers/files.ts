@@ -1,11 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import { computeInputHash } from '../../src/integration/cache/hash.ts';
+import { computeInputHash } from '../../src/integration/prompt/cache-key.ts';
 import { serializeSpecFile, type SpecMetadata } from '../../src/integration/cache/spec-file.ts';
 import { parseFrontmatter } from '../../src/integration/prds/frontmatter.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
-import { loadTemplate } from '../../src/integration/generation/template.ts';
+import { loadTemplate } from '../../src/integration/prompt/template.ts';
 
 /** Writes files given as `{ 'relative/path': 'content' }` under `root`. */
 export async function writeFiles(root: string, files: Record<string, string>): Promise<void> {

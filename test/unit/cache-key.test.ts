@@ -12,18 +12,18 @@ import { fileURLToPath } from 'node:url';
 
 import { beforeEach, describe, expect, test } from 'vitest';
 
-import { loadTemplate } from '../../src/integration/generation/template.ts';
+import { loadTemplate } from '../../src/integration/prompt/template.ts';
 import { loadProject, type ProjectReport } from '../../src/integration/project.ts';
 import { writeFiles } from '../helpers/files.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
 /**
- * SHA-256 of the built-in prompt template (`src/integration/generation/templates/technical-spec.md`).
+ * SHA-256 of the built-in prompt template (`src/integration/prompt/templates/technical-spec.md`).
  * It is part of every spec's key: changing it is deliberate, and makes every spec stale.
  */
 const BUILT_IN_TEMPLATE_HASH = 'sha256:28132f9cf0f200d2b9deb41a210b4090a860bd6d0c1b09cb706b8b98a67a8b69';
 
-const BUILT_IN_TEMPLATE_FILE = fileURLToPath(new URL('../../src/integration/generation/templates/technical-spec.md', import.meta.url));
+const BUILT_IN_TEMPLATE_FILE = fileURLToPath(new URL('../../src/integration/prompt/templates/technical-spec.md', import.meta.url));
 
 /** The fixed PRD: app name, body (as the prompt gets it) and constraints (as list lines). */
 const APP_NAME = 'Basketly';

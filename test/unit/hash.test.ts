@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { computeInputHash, sha256 } from '../../src/integration/cache/hash.ts';
+import { computeInputHash, sha256 } from '../../src/integration/prompt/cache-key.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 
 const TEMPLATE_TEXT = 'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 import { isInsideFolder, resolveInsideProject } from '../../src/integration/files/project-paths.ts';
-import { loadTemplate } from '../../src/integration/generation/template.ts';
+import { loadTemplate } from '../../src/integration/prompt/template.ts';
 import { LIMITS } from '../../src/integration/limits.ts';
 import { writeFiles } from '../helpers/files.ts';
 import { useTempDir } from '../helpers/tmp.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 
-import { fillTemplate, getPromptInputs, NO_CONSTRAINTS } from '../../src/integration/generation/prompt.ts';
-import { findMissingSections } from '../../src/integration/generation/spec-structure.ts';
-import { getHeadings, loadTemplate } from '../../src/integration/generation/template.ts';
+import { fillTemplate, getPromptInputs, NO_CONSTRAINTS } from '../../src/integration/prompt/inputs.ts';
+import { findMissingSections, getHeadings } from '../../src/integration/markdown/sections.ts';
+import { loadTemplate } from '../../src/integration/prompt/template.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { writeFiles } from '../helpers/files.ts';
 import { SECTIONS } from '../helpers/spec-text.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 
 import { cleanSpecOutput } from '../../src/integration/generation/output.ts';
-import { getHeadings, getTemplateSections } from '../../src/integration/generation/template.ts';
+import { getHeadings } from '../../src/integration/markdown/sections.ts';
+import { getTemplateSections } from '../../src/integration/prompt/template.ts';
 import { splitLeadingH1, stripClosingHashes } from '../../src/integration/markdown/title.ts';
 import { formatProblem } from '../../src/integration/problems.ts';
 import { findAnchorHrefs } from '../../src/integration/rendering/link-check.ts';

@@ -1,7 +1,7 @@
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
 import type { SpecGenerator } from '../generation/generator.ts';
 import { estimateCost } from '../generation/pricing.ts';
-import { estimateTokens, fillTemplate, getPromptInputs } from '../generation/prompt.ts';
+import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
 import { generateSpecs } from '../generation/run.ts';
 import { createGenerator, summarizeGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';

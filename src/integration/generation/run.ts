@@ -8,8 +8,9 @@ import { printable, toSingleLine, truncate } from '../text/plain-text.ts';
 import { cleanSpecOutput } from './output.ts';
 import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage } from './generator.ts';
 import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
-import { buildRepairMessage, estimateTokens, fillTemplate, getPromptInputs } from './prompt.ts';
-import type { PromptTemplate } from './template.ts';
+import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
+import type { PromptTemplate } from '../prompt/template.ts';
+import { buildRepairMessage } from './repair-message.ts';
 import { findSpecProblems } from './validate.ts';
 
 export type ProgressLogger = Pick<AstroIntegrationLogger, 'info' | 'warn' | 'error'>;

@@ -2,7 +2,7 @@ import { LIMITS } from '../limits.ts';
 import { findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
 import { extractMermaidBlocks, type MermaidChecker } from './mermaid-check.ts';
-import { findMissingSections } from './spec-structure.ts';
+import { findMissingSections } from '../markdown/sections.ts';
 
 export interface SpecCheckInput {
 	/** The cleaned spec (see `cleanSpecOutput`). */

@@ -1,6 +1,6 @@
 import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
-import { getSection } from '../generation/spec-structure.ts';
+import { getSection } from '../markdown/sections.ts';
 import { isolateFragment } from '../markdown/fragment.ts';
 import { findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';

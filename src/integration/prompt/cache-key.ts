@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { getPromptInputs } from '../generation/prompt.ts';
+import { getPromptInputs } from './inputs.ts';
 import type { Prd } from '../prds/scan.ts';
 
 /** `sha256:<hex>` of a text. */

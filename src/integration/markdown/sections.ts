@@ -1,4 +1,4 @@
-import { getHeadings } from './template.ts';
+import { stripClosingHashes } from './title.ts';
 
 /** Template sections (H2 headings) that a spec lacks, compared case- and space-insensitively. */
 export function findMissingSections(specBody: string, sections: readonly string[]): string[] {
@@ -33,4 +33,24 @@ export function getSection(markdown: string, heading: string): string | undefine
 		if (normalizeHeading(line.slice(3)) === wanted) start = index + 1;
 	}
 	return start === -1 ? undefined : lines.slice(start).join('\n').trim();
+}
+
+/** Text of the ATX headings of one level, skipping fenced code blocks. */
+export function getHeadings(markdown: string, level: number): string[] {
+	const headings: string[] = [];
+	const prefix = `${'#'.repeat(level)} `;
+	let fence: string | undefined;
+	for (const line of markdown.split('\n')) {
+		const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+		if (fenceMatch) {
+			const marker = fenceMatch[1]!;
+			if (fence === undefined) fence = marker;
+			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+			continue;
+		}
+		if (fence === undefined && line.startsWith(prefix)) {
+			headings.push(stripClosingHashes(line.slice(prefix.length)).trim());
+		}
+	}
+	return headings;
 }

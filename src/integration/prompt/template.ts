@@ -6,9 +6,9 @@ import { readTextFile } from '../files/read-text-file.ts';
 import { LIMITS } from '../limits.ts';
 import { normalizeNewlines } from '../prds/frontmatter.ts';
 import type { Problem } from '../problems.ts';
-import { sha256 } from '../cache/hash.ts';
-import { stripClosingHashes } from '../markdown/title.ts';
-import { PLACEHOLDERS } from './prompt.ts';
+import { getHeadings } from '../markdown/sections.ts';
+import { sha256 } from './cache-key.ts';
+import { PLACEHOLDERS } from './inputs.ts';
 
 /** The bundled prompt template. */
 export const DEFAULT_TEMPLATE_PATH = fileURLToPath(new URL('./templates/technical-spec.md', import.meta.url));
@@ -78,24 +78,4 @@ export function getTemplateSections(text: string): string[] {
 	const close = contentStart <= 0 ? -1 : text.indexOf('</technical_spec_template>', contentStart);
 	if (close === -1) return [];
 	return getHeadings(text.slice(contentStart, close), 2);
-}
-
-/** Text of the ATX headings of one level, skipping fenced code blocks. */
-export function getHeadings(markdown: string, level: number): string[] {
-	const headings: string[] = [];
-	const prefix = `${'#'.repeat(level)} `;
-	let fence: string | undefined;
-	for (const line of markdown.split('\n')) {
-		const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-		if (fenceMatch) {
-			const marker = fenceMatch[1]!;
-			if (fence === undefined) fence = marker;
-			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-			continue;
-		}
-		if (fence === undefined && line.startsWith(prefix)) {
-			headings.push(stripClosingHashes(line.slice(prefix.length)).trim());
-		}
-	}
-	return headings;
 }
