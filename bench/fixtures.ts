@@ -55,7 +55,13 @@ export async function writeProject(root: string, count: number, samples: Sample[
 	for (const [index, prd] of scan.prds.entries()) {
 		const body = samples[index % samples.length]!.spec.replace(/^# (.*)$/m, `# $1 ${index}`);
 		const text = serializeSpecFile(
-			{ prd: prd.id, inputHash: computeInputHash(template.template.hash, prd), templateHash: template.template.hash, source: 'manual', generatedAt: '2026-11-26T00:00:00Z' },
+			{
+				prd: prd.id,
+				inputHash: computeInputHash(template.template.hash, prd),
+				templateHash: template.template.hash,
+				source: 'manual',
+				generatedAt: '2026-11-26T00:00:00Z',
+			},
 			body,
 		);
 		writes.push(writeFile(join(root, 'src/content/specs', `${prd.id}.md`), text));

@@ -42,7 +42,9 @@ function run(cwd: string, args: string[]): Promise<number> {
 		let errors = '';
 		child.stderr.on('data', (chunk) => (errors += chunk));
 		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`${args.join(' ')} failed in ${cwd}:\n${errors}`))));
+		child.on('close', (code) =>
+			code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`${args.join(' ')} failed in ${cwd}:\n${errors}`)),
+		);
 	});
 }
 
@@ -80,7 +82,10 @@ async function writeSites(count: number, samples: Sample[]): Promise<{ integrati
 		// A line of its own, as the integration's provenance line: copies of one sample must not
 		// render to identical HTML, which Astro's data store would store once.
 		const intro = `Technical specification for [${title}](/prds/${name.replace(/\.md$/, '')}/).\n`;
-		await writeFile(join(plain, 'src/content/docs/specs', name), `---\ntitle: ${JSON.stringify(`Spec ${title}`)}\n---\n${intro}${specBody}`);
+		await writeFile(
+			join(plain, 'src/content/docs/specs', name),
+			`---\ntitle: ${JSON.stringify(`Spec ${title}`)}\n---\n${intro}${specBody}`,
+		);
 	}
 	await writeFile(
 		join(plain, 'astro.config.mjs'),
@@ -115,7 +120,11 @@ async function benchGeneration(samples: Sample[]): Promise<void> {
 	const concurrency = 4;
 	const root = join(WORK, 'generation');
 	await writeProject(root, count, samples, false);
-	const server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)), delayMs: latency * 1000 }));
+	const server = await startFakeOpenAI((request) => ({
+		type: 'text',
+		content: specText(appNameOf(request.text)),
+		delayMs: latency * 1000,
+	}));
 	try {
 		const config = validateConfig({ generation: { concurrency } });
 		const env = { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.baseURL };
@@ -124,7 +133,11 @@ async function benchGeneration(samples: Sample[]): Promise<void> {
 		const wall = (performance.now() - started) / 1000;
 		const ideal = Math.ceil(count / concurrency) * latency;
 		if (outcomes.some((o) => o.status !== 'generated')) throw new Error('a generation failed in the benchmark');
-		report(`Cold generation, ${count} PRDs, ${latency} s a reply, ${concurrency} at once`, `${wall.toFixed(2)} s`, `ideal ${ideal.toFixed(2)} s, ratio ${(wall / ideal).toFixed(3)}, target <= 1.15`);
+		report(
+			`Cold generation, ${count} PRDs, ${latency} s a reply, ${concurrency} at once`,
+			`${wall.toFixed(2)} s`,
+			`ideal ${ideal.toFixed(2)} s, ratio ${(wall / ideal).toFixed(3)}, target <= 1.15`,
+		);
 
 		// Incremental: one PRD of the 24 edited.
 		const prdPath = join(root, 'prds/prd-00007.md');
@@ -134,7 +147,11 @@ async function benchGeneration(samples: Sample[]): Promise<void> {
 		const report1 = await loadProject(root, config);
 		const checkTime = performance.now() - checkStarted;
 		await prepareSpecs({ root, config, logger: silentLogger, env, mayGenerate: true });
-		report(`Incremental, 1 of ${count} PRDs edited`, `${server.requests.length} request${server.requests.length === 1 ? '' : 's'}`, `${report1.prds.filter((s) => s.state !== 'fresh').length} stale; cache check ${checkTime.toFixed(0)} ms; must be 1 request`);
+		report(
+			`Incremental, 1 of ${count} PRDs edited`,
+			`${server.requests.length} request${server.requests.length === 1 ? '' : 's'}`,
+			`${report1.prds.filter((s) => s.state !== 'fresh').length} stale; cache check ${checkTime.toFixed(0)} ms; must be 1 request`,
+		);
 	} finally {
 		await server.close();
 	}
@@ -181,7 +198,13 @@ async function benchPageWeight(): Promise<void> {
 			let bytes = 0;
 			const sizes: Promise<void>[] = [];
 			page.on('response', (response) => {
-				if (response.request().resourceType() === 'script') sizes.push(response.body().then((body) => void (bytes += body.length), () => undefined));
+				if (response.request().resourceType() === 'script')
+					sizes.push(
+						response.body().then(
+							(body) => void (bytes += body.length),
+							() => undefined,
+						),
+					);
 			});
 			await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
 			if (path !== '/') await page.waitForFunction(() => document.querySelectorAll('pre.mermaid svg').length > 0);
@@ -198,7 +221,9 @@ async function benchPageWeight(): Promise<void> {
 
 await mkdir(WORK, { recursive: true });
 const samples = await readSamples();
-console.error(`Benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.error(
+	`Benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
 // `BENCH_ONLY=builds,page-weight` runs some of them.
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);

@@ -143,7 +143,9 @@ export const PrdSpecsConfigSchema = z
 					/** @default 'open-questions' */
 					slug: z
 						.string()
-						.regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/, { error: '`openQuestions.slug` must be a lowercase path such as `open-questions`.' })
+						.regex(/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/, {
+							error: '`openQuestions.slug` must be a lowercase path such as `open-questions`.',
+						})
 						.default('open-questions'),
 					/** @default 'Open questions' */
 					title: z.string().min(1).default('Open questions'),

@@ -48,7 +48,30 @@ export const MERMAID_CONFIG = {
 		'deterministicIDSeed',
 	],
 	dompurifyConfig: {
-		FORBID_TAGS: ['style', 'img', 'image', 'picture', 'source', 'video', 'audio', 'track', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'form', 'input', 'button', 'a', 'svg', 'math', 'foreignObject'],
+		FORBID_TAGS: [
+			'style',
+			'img',
+			'image',
+			'picture',
+			'source',
+			'video',
+			'audio',
+			'track',
+			'iframe',
+			'frame',
+			'object',
+			'embed',
+			'link',
+			'meta',
+			'base',
+			'form',
+			'input',
+			'button',
+			'a',
+			'svg',
+			'math',
+			'foreignObject',
+		],
 		// `id` and `name` would let a label define a `window` global (DOM clobbering).
 		FORBID_ATTR: ['style', 'src', 'srcset', 'href', 'xlink:href', 'action', 'formaction', 'background', 'poster', 'id', 'name'],
 	},
@@ -64,7 +87,15 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 	return {
 		name: 'astro-prd-specs',
 		hooks: {
-			'config:setup': async ({ astroConfig, command, config: starlightConfig, logger, updateConfig, addIntegration, addRouteMiddleware }) => {
+			'config:setup': async ({
+				astroConfig,
+				command,
+				config: starlightConfig,
+				logger,
+				updateConfig,
+				addIntegration,
+				addRouteMiddleware,
+			}) => {
 				if (command === 'preview') return;
 				const root = fileURLToPath(astroConfig.root);
 				const strict = resolveStrict(config);
@@ -77,7 +108,11 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 
 				setSharedState(
 					root,
-					createSharedState(config, { report, editLinkBaseUrl: starlightConfig.editLink?.baseUrl, sitePolicies: findSitePolicies(starlightConfig.head) }),
+					createSharedState(config, {
+						report,
+						editLinkBaseUrl: starlightConfig.editLink?.baseUrl,
+						sitePolicies: findSitePolicies(starlightConfig.head),
+					}),
 				);
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
@@ -93,7 +128,8 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				}
 				if (starlightConfig.expressiveCode !== false) {
 					// The spec template (so every generated spec) has an ```env block: shiki knows it as `dotenv`.
-					const expressiveCode = starlightConfig.expressiveCode === true || starlightConfig.expressiveCode === undefined ? {} : starlightConfig.expressiveCode;
+					const expressiveCode =
+						starlightConfig.expressiveCode === true || starlightConfig.expressiveCode === undefined ? {} : starlightConfig.expressiveCode;
 					const shiki = typeof expressiveCode.shiki === 'object' ? expressiveCode.shiki : {};
 					updateConfig({ expressiveCode: { ...expressiveCode, shiki: { ...shiki, langAlias: { env: 'dotenv', ...shiki.langAlias } } } });
 				}

@@ -97,7 +97,12 @@ function takePreviousEntries(context: LoaderContext): Map<string, StoredEntry> {
 }
 
 /** Stores the entries, rendering only those whose content changed; removes ours that are gone. */
-async function syncEntries(context: LoaderContext, state: SharedState, entries: DocsEntry[], previous: Map<string, StoredEntry>): Promise<void> {
+async function syncEntries(
+	context: LoaderContext,
+	state: SharedState,
+	entries: DocsEntry[],
+	previous: Map<string, StoredEntry>,
+): Promise<void> {
 	const { store, config } = context;
 	// Pages that link with `prd:` must be rendered again when the set of PRDs changes.
 	const ids = state.report?.prds.map((status) => status.prd.id).join(' ') ?? '';
@@ -221,14 +226,19 @@ function watchSources(context: LoaderContext, root: string, state: SharedState):
 	};
 	const scheduleGeneration = () => {
 		clearTimeout(generationTimer);
-		generationTimer = setTimeout(() => void generate().catch((error: Error) => context.logger.error(`Generation failed: ${error.message}`)), DEV_GENERATION_DELAY_MS);
+		generationTimer = setTimeout(
+			() => void generate().catch((error: Error) => context.logger.error(`Generation failed: ${error.message}`)),
+			DEV_GENERATION_DELAY_MS,
+		);
 	};
 
 	const onChange = (path: string) => {
 		if (!dirs.some((dir) => path.startsWith(dir)) && path !== template) return;
 		clearTimeout(reloadTimer);
 		reloadTimer = setTimeout(() => {
-			refresh(`${relative(root, path)} changed`).catch((error: Error) => context.logger.error(`Could not update the PRD pages: ${error.message}`));
+			refresh(`${relative(root, path)} changed`).catch((error: Error) =>
+				context.logger.error(`Could not update the PRD pages: ${error.message}`),
+			);
 			if (state.config.generation.inDev && !path.startsWith(dirs[1]!)) scheduleGeneration();
 		}, RELOAD_DELAY_MS);
 	};

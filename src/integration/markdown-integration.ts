@@ -27,7 +27,8 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 				const policy: MarkdownPolicy = {
 					base: config.base,
 					isUntrusted: (path) => path !== undefined && (state()?.untrustedFiles.has(path) ?? false),
-					allowsRemoteImages: (path) => path !== undefined && state()?.config.remoteImages === 'prds' && state()?.untrustedFiles.get(path)?.kind === 'prd',
+					allowsRemoteImages: (path) =>
+						path !== undefined && state()?.config.remoteImages === 'prds' && state()?.untrustedFiles.get(path)?.kind === 'prd',
 					knownIds: () => {
 						const report = state()?.report;
 						if (memo && memo.report === report) return memo.ids;
@@ -37,7 +38,8 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 					},
 					reportProblem: (problem) => state()?.pageProblems.push(problem),
 					reportWarning: (problem) => state()?.renderWarnings.push(problem),
-					relativePath: (path) => (path ? (state()?.untrustedFiles.get(path)?.source ?? relative(root, path).split('\\').join('/')) : '(a markdown string)'),
+					relativePath: (path) =>
+						path ? (state()?.untrustedFiles.get(path)?.source ?? relative(root, path).split('\\').join('/')) : '(a markdown string)',
 				};
 				await applyMarkdownPlugin(config, updateConfig, policy, logger);
 			},

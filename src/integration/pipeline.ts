@@ -78,7 +78,12 @@ export function createGenerator(config: PrdSpecsConfig, env: NodeJS.ProcessEnv, 
 }
 
 /** `Specs: 2 generated, 3 reused, 1 failed; 14,012 tokens in, 10,960 out; about $0.07.` */
-export function summarizeGeneration(outcomes: readonly SpecOutcome[], reused: number, model: string, prices: PrdSpecsConfig['generation']['prices']): string {
+export function summarizeGeneration(
+	outcomes: readonly SpecOutcome[],
+	reused: number,
+	model: string,
+	prices: PrdSpecsConfig['generation']['prices'],
+): string {
 	const generated = outcomes.filter((o) => o.status === 'generated').length;
 	const failed = outcomes.length - generated;
 	const usage = outcomes.reduce(
@@ -86,6 +91,7 @@ export function summarizeGeneration(outcomes: readonly SpecOutcome[], reused: nu
 		{ inputTokens: 0, outputTokens: 0 },
 	);
 	const cost = estimateCost(model, usage, prices);
-	const costText = cost === undefined ? `cost unknown for ${model} (set \`generation.prices\`)` : `about $${cost.toFixed(cost < 1 ? 3 : 2)}`;
+	const costText =
+		cost === undefined ? `cost unknown for ${model} (set \`generation.prices\`)` : `about $${cost.toFixed(cost < 1 ? 3 : 2)}`;
 	return `Specs: ${generated} generated, ${reused} reused, ${failed} failed; ${formatTokens(usage)}; ${costText}.`;
 }

@@ -30,8 +30,9 @@ export function reportProjectState(report: ProjectReport, { specsDir, strict, lo
 	const stale = filterByState(report, 'stale');
 	const notFresh = [
 		...missing.map(({ prd }) => `- ${prd.file}: no spec in \`${specsDir}/${prd.id}.md\`.`),
-		...stale.map(({ prd, spec, staleBecause }) =>
-			`- ${prd.file}: \`${spec!.file}\` is stale (the ${staleBecause === 'template' ? 'prompt template' : 'PRD'} changed since it was generated).`,
+		...stale.map(
+			({ prd, spec, staleBecause }) =>
+				`- ${prd.file}: \`${spec!.file}\` is stale (the ${staleBecause === 'template' ? 'prompt template' : 'PRD'} changed since it was generated).`,
 		),
 	];
 	if (strict && notFresh.length > 0) {
@@ -41,7 +42,9 @@ export function reportProjectState(report: ProjectReport, { specsDir, strict, lo
 		);
 	}
 	for (const { prd } of missing) {
-		logger.warn(`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Build with \`OPENAI_API_KEY\` set to generate it.`);
+		logger.warn(
+			`${prd.file} has no spec yet: /${getSpecSlug(prd.id)}/ is published as a placeholder. Build with \`OPENAI_API_KEY\` set to generate it.`,
+		);
 	}
 	for (const { prd, spec, staleBecause } of stale) {
 		const changed = staleBecause === 'template' ? 'The prompt template changed' : `${prd.file} changed`;

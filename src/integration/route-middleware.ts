@@ -18,7 +18,9 @@ export const onRequest = defineRouteMiddleware((context) => {
 	if (!state?.report || state.config.sidebar === false) return;
 	// Typed here rather than through Starlight's `App.Locals` augmentation, which the library build does not load.
 	const route = (context.locals as { starlightRoute: StarlightRouteData }).starlightRoute;
-	const index = route.sidebar.findIndex((entry) => entry.type === 'group' && entry.label === (state.config.sidebar as { label: string }).label);
+	const index = route.sidebar.findIndex(
+		(entry) => entry.type === 'group' && entry.label === (state.config.sidebar as { label: string }).label,
+	);
 	if (index === -1) return;
 	const group = buildSidebarGroup(state.report, state.config.sidebar, state.config.overview, state.config.openQuestions);
 	route.sidebar[index] = toRouteEntry(group, (import.meta as ImportMeta & { env: { BASE_URL: string } }).env.BASE_URL, route.id);

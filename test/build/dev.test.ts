@@ -38,7 +38,11 @@ describe('astro dev with an API key but without generation.inDev', () => {
 		// A copy of the built-in template: the same text, so the same cache key, but a file that the
 		// dev server must watch (the `template` option).
 		await copyFile(BUILT_IN_TEMPLATE, join(dir, 'spec-template.md'));
-		server = await startDevServer(dir, { OPENAI_API_KEY: 'sk-dev-no-generation', OPENAI_BASE_URL: openai.baseURL, FIXTURE_OPTIONS: JSON.stringify({ template: 'spec-template.md' }) });
+		server = await startDevServer(dir, {
+			OPENAI_API_KEY: 'sk-dev-no-generation',
+			OPENAI_BASE_URL: openai.baseURL,
+			FIXTURE_OPTIONS: JSON.stringify({ template: 'spec-template.md' }),
+		});
 	}, 90_000);
 	afterAll(async () => {
 		await server?.stop();
@@ -54,7 +58,10 @@ describe('astro dev with an API key but without generation.inDev', () => {
 		const original = await readFile(prdPath, 'utf8');
 		await writeFile(prdPath, original.replace('status: approved', 'status: review'));
 		lastEdit = Date.now();
-		await waitFor(async () => (await page(`${server.url}/prds/billing/`)).html.includes('<strong>Status:</strong> Review'), 'the status edit');
+		await waitFor(
+			async () => (await page(`${server.url}/prds/billing/`)).html.includes('<strong>Status:</strong> Review'),
+			'the status edit',
+		);
 		expect((await page(`${server.url}/specs/billing/`)).html).not.toContain('Stale specification');
 
 		await writeFile(prdPath, original.replace('Produce a monthly invoice.', 'Produce a weekly invoice.'));
@@ -84,13 +91,19 @@ describe('astro dev with an API key but without generation.inDev', () => {
 	test('editing the spec cache updates the spec pages and their state', async () => {
 		// A spec for the PRD that had none: the placeholder gives way to it.
 		await writeFreshSpec(dir, 'notifications', '# Technical Specification: Notifier\n\n## Overview\n\nAdded-to-the-cache marker.\n');
-		await waitFor(async () => (await page(`${server.url}/specs/notifications/`)).html.includes('Added-to-the-cache marker.'), 'the added spec');
+		await waitFor(
+			async () => (await page(`${server.url}/specs/notifications/`)).html.includes('Added-to-the-cache marker.'),
+			'the added spec',
+		);
 		expect((await page(`${server.url}/specs/notifications/`)).html).not.toContain('Not generated yet');
 
 		// The stale spec rewritten for the PRD as it is now: fresh, with its new text.
 		expect((await page(`${server.url}/specs/billing/`)).html).toContain('Stale specification');
 		await writeFreshSpec(dir, 'billing', '# Technical Specification: Meterly\n\n## Overview\n\nRewritten-in-the-cache marker.\n');
-		await waitFor(async () => (await page(`${server.url}/specs/billing/`)).html.includes('Rewritten-in-the-cache marker.'), 'the rewritten spec');
+		await waitFor(
+			async () => (await page(`${server.url}/specs/billing/`)).html.includes('Rewritten-in-the-cache marker.'),
+			'the rewritten spec',
+		);
 		expect((await page(`${server.url}/specs/billing/`)).html).not.toContain('Stale specification');
 	});
 
@@ -100,8 +113,14 @@ describe('astro dev with an API key but without generation.inDev', () => {
 		expect((await page(`${server.url}/specs/billing/`)).html).not.toContain('Stale specification');
 		await writeFile(templatePath, `${original}\nAnswer in British English.\n`);
 		lastEdit = Date.now();
-		await waitFor(async () => (await page(`${server.url}/specs/billing/`)).html.includes('The prompt template changed after this specification was generated'), 'the template edit');
-		expect((await page(`${server.url}/specs/notifications/`)).html).toContain('The prompt template changed after this specification was generated');
+		await waitFor(
+			async () =>
+				(await page(`${server.url}/specs/billing/`)).html.includes('The prompt template changed after this specification was generated'),
+			'the template edit',
+		);
+		expect((await page(`${server.url}/specs/notifications/`)).html).toContain(
+			'The prompt template changed after this specification was generated',
+		);
 
 		await writeFile(templatePath, original);
 		lastEdit = Date.now();
@@ -140,7 +159,10 @@ test('with generation.inDev, dev generates at start-up and once after a burst of
 			lastEdit = Date.now();
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		}
-		await waitFor(async () => openai.requests.length === 2 && !(await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'), 'the regenerated spec');
+		await waitFor(
+			async () => openai.requests.length === 2 && !(await page(`${server.url}/specs/billing/`)).html.includes('Stale specification'),
+			'the regenerated spec',
+		);
 		expect(openai.requests[1]!.text).toContain('Produce a hourly invoice.');
 		expect(server.output()).toContain('Updated the PRD and spec pages (specs generated).');
 		// No second run for the same burst.

@@ -13,7 +13,11 @@ const fixtureSite = useFixtureSite();
 
 async function readTree(dir: string): Promise<string[]> {
 	const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-	return Promise.all(entries.filter((e) => e.isFile() && /\.(html|js|json|xml|md|css)$/.test(e.name)).map((e) => readFile(join(e.parentPath, e.name), 'utf8')));
+	return Promise.all(
+		entries
+			.filter((e) => e.isFile() && /\.(html|js|json|xml|md|css)$/.test(e.name))
+			.map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
+	);
 }
 
 describe('astro build with an API key and an OpenAI-compatible server', () => {
@@ -22,7 +26,10 @@ describe('astro build with an API key and an OpenAI-compatible server', () => {
 	beforeAll(async () => {
 		server = await startFakeOpenAI((request) => {
 			const app = appNameOf(request.text);
-			return { type: 'text', content: specText(app, { before: '<technical_planning>\nprivate\n</technical_planning>\n', marker: 'zygomorphic' }) };
+			return {
+				type: 'text',
+				content: specText(app, { before: '<technical_planning>\nprivate\n</technical_planning>\n', marker: 'zygomorphic' }),
+			};
 		});
 		dir = await fixtureSite();
 	});
@@ -76,7 +83,9 @@ describe('astro build with an API key and an OpenAI-compatible server', () => {
 		expect(result.code, result.output).toBe(0);
 		expect(server.requests).toHaveLength(3);
 		expect(server.requests[1]!.text).toMatch(/Mermaid diagram 1 \(in "## System Architecture Overview"\) does not parse: Parse error/);
-		expect(result.output).toContain('prds/billing.md: the generated spec still has 1 problem after 2 repair rounds, so it was not saved and src/content/specs/billing.md is kept');
+		expect(result.output).toContain(
+			'prds/billing.md: the generated spec still has 1 problem after 2 repair rounds, so it was not saved and src/content/specs/billing.md is kept',
+		);
 		expect(await readFile(join(dir, 'src/content/specs/billing.md'), 'utf8')).toBe(before);
 		expect(getMain(await readPage(dir, 'specs/billing'))).toContain('Stale specification');
 	});
@@ -119,7 +128,9 @@ describe('with a key, where the README says nothing is generated or the build mu
 		// 7,012 in at $0.50 and 5,480 out at $1.50 per million: $0.011726.
 		expect(result.output).toContain('Specs: 1 generated, 1 reused, 1 failed; 7,012 tokens in, 5,480 out; about $0.012.');
 		// Strict mode is checked after generation: only the spec still missing is named.
-		expect(result.output).toContain('Strict mode: 1 PRD has no fresh spec:\n- prds/notifications.md: no spec in `src/content/specs/notifications.md`.');
+		expect(result.output).toContain(
+			'Strict mode: 1 PRD has no fresh spec:\n- prds/notifications.md: no spec in `src/content/specs/notifications.md`.',
+		);
 		expect((await readdir(join(dir, 'src/content/specs'))).sort()).toEqual(['billing.md', 'extra.md']);
 		expect(result.output).not.toContain(API_KEY);
 		expect(result.output).not.toMatch(/^\s+at /m);

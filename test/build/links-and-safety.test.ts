@@ -18,13 +18,19 @@ async function siteWithCorpus(): Promise<string> {
 
 /** Elements that markdown, Starlight and astro-mermaid produce in <main>. */
 const MAIN_TAGS = new Set(
-	'main footer nav div span p a h1 h2 h3 h4 h5 h6 ul ol li em strong code pre blockquote hr br table thead tbody tr th td del input aside svg path figure figcaption button section sup sl-heading-wrapper script link img'.split(' '),
+	'main footer nav div span p a h1 h2 h3 h4 h5 h6 ul ol li em strong code pre blockquote hr br table thead tbody tr th td del input aside svg path figure figcaption button section sup sl-heading-wrapper script link img'.split(
+		' ',
+	),
 );
 
 /** Every HTML file of the built site, by URL path. */
 async function readAllPages(dir: string): Promise<Map<string, string>> {
 	const files = (await readdir(join(dir, 'dist'), { recursive: true })).filter((file) => file.endsWith('.html'));
-	return new Map(await Promise.all(files.map(async (file) => [`/${file.replace(/index\.html$/, '')}`, await readFile(join(dir, 'dist', file), 'utf8')] as const)));
+	return new Map(
+		await Promise.all(
+			files.map(async (file) => [`/${file.replace(/index\.html$/, '')}`, await readFile(join(dir, 'dist', file), 'utf8')] as const),
+		),
+	);
 }
 
 describe.each(['satteri', 'unified'] as const)('built with the %s processor', (processor) => {
@@ -55,12 +61,16 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 			const tags = main.match(/<[a-z][^>]*>/gi) ?? [];
 			expect(tags.length, path).toBeGreaterThan(10);
 			const names = new Set(tags.map((tag) => /^<([a-z0-9-]+)/i.exec(tag)![1]!.toLowerCase()));
-			expect([...names].filter((name) => !MAIN_TAGS.has(name)), path).toEqual([]);
+			expect(
+				[...names].filter((name) => !MAIN_TAGS.has(name)),
+				path,
+			).toEqual([]);
 			for (const tag of tags) {
 				expect(tag, path).not.toMatch(/\son[a-z]+\s*=/i);
 				expect(tag, path).not.toMatch(/=\s*["']?\s*(javascript|data|vbscript):/i);
 				// Expressive Code adds its own module script and stylesheet next to code blocks.
-				if (/^<(script|link)\b/i.test(tag)) expect(tag, path).toMatch(/^<(script type="module" src|link rel="stylesheet" href)="\/_astro\/[\w.-]+"/);
+				if (/^<(script|link)\b/i.test(tag))
+					expect(tag, path).toMatch(/^<(script type="module" src|link rel="stylesheet" href)="\/_astro\/[\w.-]+"/);
 				if (/^<(img|svg|path)\b/i.test(tag)) expect(tag, path).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
 			}
 		}
@@ -74,21 +84,30 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 		for (const [path, html] of pages) {
 			// No element anywhere in the page (head and sidebar included) runs content's script.
 			expect(html, path).not.toMatch(/<script\b[^>]*>[^<]*__(pwned|xss)/i);
-			for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) expect(tag, path).not.toMatch(/\son[a-z]+\s*=\s*["']?[^"'>]*(__pwned|__xss|alert)/i);
+			for (const tag of html.match(/<[a-z][^>]*>/gi) ?? [])
+				expect(tag, path).not.toMatch(/\son[a-z]+\s*=\s*["']?[^"'>]*(__pwned|__xss|alert)/i);
 		}
-		expect(/<title>(.*)<\/title>/.exec(pages.get('/prds/hostile/')!)![1]).toBe('x ‹/title›‹script›window.__pwned_title=1‹/script› | Fixture docs');
-		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/hostile/')!)![1]).toBe('Technical Specification: x ‹/title›‹script›window.__pwned_spec_title=1‹/script› | Fixture docs');
-		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/placeholder/')!)![1]).toBe('Technical specification: p ‹/title›‹script›window.__pwned_placeholder=1‹/script› | Fixture docs');
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/prds/hostile/')!)![1]).toBe(
+			'x ‹/title›‹script›window.__pwned_title=1‹/script› | Fixture docs',
+		);
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/hostile/')!)![1]).toBe(
+			'Technical Specification: x ‹/title›‹script›window.__pwned_spec_title=1‹/script› | Fixture docs',
+		);
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/placeholder/')!)![1]).toBe(
+			'Technical specification: p ‹/title›‹script›window.__pwned_placeholder=1‹/script› | Fixture docs',
+		);
 		expect(pages.get('/prds/billing/')).toContain('x ‹/title›‹script›window.__pwned_title=1‹/script›</span>');
 	});
 
 	test('nothing of a PRD or spec loads from another site, and their pages carry a Content-Security-Policy', async () => {
 		const pages = await readAllPages(dir);
 		for (const [path, html] of pages) {
-			for (const tag of html.match(/<(img|video|audio|source|link|iframe|object|embed|image)\b[^>]*>/gi) ?? []) expect(tag, path).not.toContain('127.0.0.1:9');
+			for (const tag of html.match(/<(img|video|audio|source|link|iframe|object|embed|image)\b[^>]*>/gi) ?? [])
+				expect(tag, path).not.toContain('127.0.0.1:9');
 		}
 		const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/;
-		for (const path of [...HOSTILE_PAGES, '/prds/billing/', '/specs/billing/']) expect(csp.exec(pages.get(path)!)?.[1], path).toContain("img-src 'self' data:;");
+		for (const path of [...HOSTILE_PAGES, '/prds/billing/', '/specs/billing/'])
+			expect(csp.exec(pages.get(path)!)?.[1], path).toContain("img-src 'self' data:;");
 		expect(pages.get('/guides/writing/')).not.toMatch(csp);
 		const main = getMain(pages.get('/prds/hostile/')!);
 		expect(main).toContain('<a href="http://127.0.0.1:9/markdown-image?q=secret">remote image</a>');
@@ -116,14 +135,18 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 		expect(result.output).toContain('prds/hostile.md › diagram 6: is shown as its source, not drawn: it has an image shape');
 		expect(result.output).toContain('src/content/specs/hostile.md › code block js: options `{1-2000000000}`, `/(a+)+$/` were removed.');
 		expect(result.output).toContain('prds/hostile.md › :::note: has a custom `icon`, which is not used on PRD and spec pages.');
-		expect(result.output).toContain('prds/hostile.md › image http://127.0.0.1:9/markdown-image?q=secret: is on another site, so it is published as a link, not loaded.');
+		expect(result.output).toContain(
+			'prds/hostile.md › image http://127.0.0.1:9/markdown-image?q=secret: is on another site, so it is published as a link, not loaded.',
+		);
 	});
 
 	test('the open questions page lists every spec’s clarification items', async () => {
 		const main = getMain(await readPage(dir, 'open-questions'));
 		expect(main).toContain('Which currency do invoices use?');
 		expect(main).toContain('Attacker question?');
-		expect(main).toMatch(/These PRDs have no specification, so no questions yet: <a href="\/prds\/notifications\/">Notification preferences<\/a>/);
+		expect(main).toMatch(
+			/These PRDs have no specification, so no questions yet: <a href="\/prds\/notifications\/">Notification preferences<\/a>/,
+		);
 	});
 });
 

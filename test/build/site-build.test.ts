@@ -92,7 +92,10 @@ describe('astro build after edits', () => {
 		expect(result.output).toContain('1 fresh, 0 stale, 1 missing');
 		expect(getMain(await readPage(dir, 'specs/billing'))).not.toContain('Stale specification');
 
-		await writeFile(prdPath, original.replace('Meter every API call per customer.', 'Meter every API call and every webhook per customer.'));
+		await writeFile(
+			prdPath,
+			original.replace('Meter every API call per customer.', 'Meter every API call and every webhook per customer.'),
+		);
 		result = await buildSite(dir);
 		expect(result.code, result.output).toBe(0);
 		expect(result.output).toContain('prds/billing.md changed since `src/content/specs/billing.md` was generated');

@@ -47,13 +47,20 @@ describe('prd-specs CLI on a site without a key', () => {
 			['billing', 'fresh'],
 			['notifications', 'missing'],
 		]);
-		expect(prds[0]).toMatchObject({ file: 'prds/billing.md', specFile: 'src/content/specs/billing.md', source: 'manual', inputHash: expect.stringMatching(/^sha256:/) });
+		expect(prds[0]).toMatchObject({
+			file: 'prds/billing.md',
+			specFile: 'src/content/specs/billing.md',
+			source: 'manual',
+			inputHash: expect.stringMatching(/^sha256:/),
+		});
 	});
 
 	test('check exits 1 and names what is missing', async () => {
 		const result = await runCli(dir, ['check']);
 		expect(result.code).toBe(1);
-		expect(result.stdout).toContain('1 of 2 PRDs have no fresh spec:\n  prds/notifications.md: no spec (src/content/specs/notifications.md)');
+		expect(result.stdout).toContain(
+			'1 of 2 PRDs have no fresh spec:\n  prds/notifications.md: no spec (src/content/specs/notifications.md)',
+		);
 	});
 
 	test('generate --dry-run estimates tokens and cost and calls no server', async () => {
@@ -141,7 +148,17 @@ describe('prd-specs options and exit codes as documented', () => {
 			const result = await runCli(noSite, args);
 			expect(result.code, `${args.join(' ')}\n${result.output}`).toBe(0);
 			expect(result.stdout).toMatch(/^Usage: prd-specs <command> \[options\]\n/);
-			for (const text of ['status [--json]', 'check ', 'generate [ids...]', '--force', '--dry-run', '--concurrency <n>', '--root <folder>', '--config <file>', '-h, --help']) {
+			for (const text of [
+				'status [--json]',
+				'check ',
+				'generate [ids...]',
+				'--force',
+				'--dry-run',
+				'--concurrency <n>',
+				'--root <folder>',
+				'--config <file>',
+				'-h, --help',
+			]) {
 				expect(result.stdout).toContain(text);
 			}
 			expect(result.stdout).toContain(
@@ -151,7 +168,9 @@ describe('prd-specs options and exit codes as documented', () => {
 		// Without --help, the same folder is an error that says how to point at a site.
 		const result = await runCli(noSite, ['status']);
 		expect(result.code).toBe(2);
-		expect(result.output).toContain('prd-specs: No Astro config file (astro.config.mjs, astro.config.js, astro.config.mts, astro.config.ts) in');
+		expect(result.output).toContain(
+			'prd-specs: No Astro config file (astro.config.mjs, astro.config.js, astro.config.mts, astro.config.ts) in',
+		);
 		expect(result.output).toContain('pass --root <folder> or --config <file>');
 	});
 
@@ -213,7 +232,9 @@ describe('prd-specs options and exit codes as documented', () => {
 		await writeFiles(dir, { 'prds/bad.md': prdSource('title: Bad\nstatus: someday') });
 		result = await runCli(dir, ['check']);
 		expect(result.code, result.output).toBe(1);
-		expect(result.output).toContain('prd-specs: 1 problem in the PRDs or the spec cache:\n- prds/bad.md › status: `status` must be one of: draft, review, approved, superseded, archived.');
+		expect(result.output).toContain(
+			'prd-specs: 1 problem in the PRDs or the spec cache:\n- prds/bad.md › status: `status` must be one of: draft, review, approved, superseded, archived.',
+		);
 		expect(result.output).toContain('Fix each file as described, then run the command again.');
 		expect(result.output).not.toMatch(/^\s+at /m);
 		expect(server.requests).toHaveLength(0);
@@ -232,7 +253,11 @@ describe('prd-specs options and exit codes as documented', () => {
 		expect(result.code, result.output).toBe(0);
 		expect(server.requests.map((request) => appNameOf(request.text))).toEqual(['Meterly']);
 		const spec = parseSpecFile(await readFile(billingPath, 'utf8'), 'billing.md', 'billing');
-		expect(spec.ok && spec.spec.metadata).toMatchObject({ source: 'model', model: 'gpt-6.1-terra', usage: { inputTokens: 7012, outputTokens: 5480, requests: 1 } });
+		expect(spec.ok && spec.spec.metadata).toMatchObject({
+			source: 'model',
+			model: 'gpt-6.1-terra',
+			usage: { inputTokens: 7012, outputTokens: 5480, requests: 1 },
+		});
 		expect(spec.ok && spec.spec.body).toContain('forced-again');
 		// 7,012 in at $1 and 5,480 out at $5 per million: $0.034412.
 		expect(result.stdout).toContain('prds/billing.md: wrote src/content/specs/billing.md in');
@@ -245,7 +270,9 @@ describe('prd-specs options and exit codes as documented', () => {
 		result = await runCli(dir, ['generate', 'billing', '--force'], { ...withKey(), PRD_SPECS_MODEL: 'mystery-model' });
 		expect(result.code, result.output).toBe(0);
 		expect(server.requests.at(-1)!.body.model).toBe('mystery-model');
-		expect(result.stdout).toContain('Specs: 1 generated, 1 reused, 0 failed; 7,012 tokens in, 5,480 out; cost unknown for mystery-model (set `generation.prices`).');
+		expect(result.stdout).toContain(
+			'Specs: 1 generated, 1 reused, 0 failed; 7,012 tokens in, 5,480 out; cost unknown for mystery-model (set `generation.prices`).',
+		);
 	});
 
 	test('generate --dry-run prices each row and the total at the model’s rates', async () => {
@@ -255,7 +282,9 @@ describe('prd-specs options and exit codes as documented', () => {
 		for (const [model, [input, output]] of Object.entries(rates)) {
 			const result = await runCli(dir, ['generate', '--dry-run', '--force'], { PRD_SPECS_MODEL: model });
 			expect(result.code, result.output).toBe(0);
-			const rows = [...result.stdout.matchAll(/^(billing|notifications)\s+(?:forced|missing)\s+~([\d,]+)\s+~([\d,]+)\s+~\$(\d+\.\d{3})$/gm)];
+			const rows = [
+				...result.stdout.matchAll(/^(billing|notifications)\s+(?:forced|missing)\s+~([\d,]+)\s+~([\d,]+)\s+~\$(\d+\.\d{3})$/gm),
+			];
 			expect(rows, result.stdout).toHaveLength(2);
 			const number = (text: string) => Number(text.replaceAll(',', ''));
 			let totalIn = 0;
@@ -295,7 +324,12 @@ describe('prd-specs output cannot forge CI workflow commands', () => {
 		await writeFiles(dir, {
 			[`src/content/specs/${id}.md`]: `---\nprd: ${JSON.stringify(id)}\ninputHash: ${HASH}\ntemplateHash: ${HASH}\nsource: manual\ngeneratedAt: 2026-11-01T09:30:00Z\n---\n\n# Spec\n`,
 		});
-		const runs = async () => [await runCli(dir, ['status']), await runCli(dir, ['status', '--json']), await runCli(dir, ['check']), await runCli(dir, ['generate', '--dry-run'])];
+		const runs = async () => [
+			await runCli(dir, ['status']),
+			await runCli(dir, ['status', '--json']),
+			await runCli(dir, ['check']),
+			await runCli(dir, ['generate', '--dry-run']),
+		];
 		let results = await runs();
 		for (const result of results) {
 			expect(result.output).toContain('src/content/specs/x\\n::error::pwned #\\u0023[error]legacy.md');
@@ -315,7 +349,11 @@ describe('prd-specs output cannot forge CI workflow commands', () => {
 
 	test('an error message from the API is printed with no line that is a command', async () => {
 		const dir = await fixtureSite();
-		server.handler = () => ({ type: 'error', status: 400, message: 'bad request\n::error::from the API\n  ::warning::indented ##[error]legacy' });
+		server.handler = () => ({
+			type: 'error',
+			status: 400,
+			message: 'bad request\n::error::from the API\n  ::warning::indented ##[error]legacy',
+		});
 		const result = await runCli(dir, ['generate'], { ...withKey(), CI: 'true' });
 		server.handler = (request) => ({ type: 'text', content: specText(appNameOf(request.text)) });
 		expect(result.code).toBe(1);
@@ -336,7 +374,9 @@ describe('prd-specs output cannot forge CI workflow commands', () => {
 		const lines = result.stdout.split('\n');
 		expect(lines).toHaveLength(6);
 		expect(lines[0]).toMatch(/^ID\s+TITLE\s+SPEC\s+MODEL\s+GENERATED$/);
-		expect(lines[1]).toMatch(/^billing\s+A title with ``` backticks that goes on and on [a-z ]*…\s+fresh\s+``` ::error::model #\\u0023\[error\] m+…\s+2026-11-01$/);
+		expect(lines[1]).toMatch(
+			/^billing\s+A title with ``` backticks that goes on and on [a-z ]*…\s+fresh\s+``` ::error::model #\\u0023\[error\] m+…\s+2026-11-01$/,
+		);
 		expect(lines[2]).toMatch(/^notifications\s+Notification preferences\s+missing\s+-\s+-$/);
 		expect(lines.slice(3)).toEqual(['', '2 PRDs: 1 fresh, 0 stale, 1 missing.', '']);
 		// The title is cut to 60 characters and the model to 32.

@@ -48,11 +48,14 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 		const problems: string[] = [];
 		page.on('request', (request) => {
 			const url = request.url();
-			if (!url.startsWith(`${site.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`request to another origin: ${url}`);
+			if (!url.startsWith(`${site.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))
+				problems.push(`request to another origin: ${url}`);
 		});
 		// Content-Security-Policy violations: something on the page tried to load from elsewhere.
 		await page.addInitScript(() => {
-			document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+			document.addEventListener('securitypolicyviolation', (event) =>
+				console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+			);
 		});
 		page.on('console', (message) => {
 			if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -143,8 +146,13 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 			expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i]').count(), path).toBe(0);
 			// Every link of the page, as the browser resolves it, leads to a web page or a mail address:
 			// following one cannot run script, whatever its markup spelled.
-			const protocols = await page.evaluate(() => [...new Set([...document.querySelectorAll<HTMLAnchorElement>('a[href]')].map((a) => a.protocol))]);
-			expect(protocols.filter((protocol) => !['http:', 'https:', 'mailto:'].includes(protocol)), path).toEqual([]);
+			const protocols = await page.evaluate(() => [
+				...new Set([...document.querySelectorAll<HTMLAnchorElement>('a[href]')].map((a) => a.protocol)),
+			]);
+			expect(
+				protocols.filter((protocol) => !['http:', 'https:', 'mailto:'].includes(protocol)),
+				path,
+			).toEqual([]);
 			expect(await page.title(), path).not.toContain('<');
 			if (path === '/prds/hostile/') {
 				expect(await page.locator('main').textContent()).toMatch(/<script>window\.__xss = .script block./);
@@ -154,7 +162,8 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 				await screenshot(page, 'hostile-prd', true);
 			}
 			// Clicking what diagrams offer runs nothing either (strict mode drops click handlers).
-			for (const node of await page.locator('pre.mermaid svg .node').all()) await node.click({ force: true, timeout: 2000 }).catch(() => undefined);
+			for (const node of await page.locator('pre.mermaid svg .node').all())
+				await node.click({ force: true, timeout: 2000 }).catch(() => undefined);
 			expect(problems, path).toEqual([]);
 			await page.close();
 		}
@@ -164,7 +173,9 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 	test('the pages’ Content-Security-Policy stops a load that got past everything else', async () => {
 		const { page, problems } = await open('/specs/hostile/');
 		const blocked = await page.evaluate(async (url) => {
-			const violation = new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (event) => resolve(event.violatedDirective), { once: true }));
+			const violation = new Promise<string>((resolve) =>
+				document.addEventListener('securitypolicyviolation', (event) => resolve(event.violatedDirective), { once: true }),
+			);
 			const image = new Image();
 			image.src = `${url}/injected-image`;
 			return violation;

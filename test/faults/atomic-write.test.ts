@@ -138,34 +138,33 @@ function faultyFs(target: string, fault: Fault | undefined, trace: Trace): SpecW
 }
 
 describe('a write that fails at each step leaves the previous spec, and no temporary file', () => {
-	test.each(Object.entries(FAULTS).flatMap(([fault, label]) => [true, false].map((withPrevious) => [fault as Fault, label, withPrevious] as const)))(
-		'%s: %s (previous spec: %s)',
-		async (fault, _, withPrevious) => {
-			const { root, specs, target, previous } = await project(withPrevious);
-			const trace: Trace = { calls: [], targetAt: [] };
-			const write = writeSpecFile(root, 'specs', NEW, NEW_BODY, faultyFs(target, fault, trace));
-			await expect(write).rejects.toThrow(/injected fault/);
+	test.each(
+		Object.entries(FAULTS).flatMap(([fault, label]) => [true, false].map((withPrevious) => [fault as Fault, label, withPrevious] as const)),
+	)('%s: %s (previous spec: %s)', async (fault, _, withPrevious) => {
+		const { root, specs, target, previous } = await project(withPrevious);
+		const trace: Trace = { calls: [], targetAt: [] };
+		const write = writeSpecFile(root, 'specs', NEW, NEW_BODY, faultyFs(target, fault, trace));
+		await expect(write).rejects.toThrow(/injected fault/);
 
-			// The fault struck where it was meant to (a failed open leaves nothing to look at).
-			if (fault !== 'open') {
-				expect(trace.temporaryAtFault, 'the temporary file existed when the write failed').not.toBeNull();
-				if (fault === 'mid-write') {
-					expect(trace.temporaryAtFault!.length).toBeGreaterThan(0);
-					expect(trace.temporaryAtFault!.length).toBeLessThan(Buffer.byteLength(NEW_TEXT));
-				}
+		// The fault struck where it was meant to (a failed open leaves nothing to look at).
+		if (fault !== 'open') {
+			expect(trace.temporaryAtFault, 'the temporary file existed when the write failed').not.toBeNull();
+			if (fault === 'mid-write') {
+				expect(trace.temporaryAtFault!.length).toBeGreaterThan(0);
+				expect(trace.temporaryAtFault!.length).toBeLessThan(Buffer.byteLength(NEW_TEXT));
 			}
-			// At no step did the spec hold anything but the previous bytes (or nothing).
-			for (const { call, bytes } of trace.targetAt) expect(bytes, `the spec as ${call} began`).toEqual(previous);
-			// After: the previous spec, byte for byte, and no temporary file.
-			expect(await readOrNull(target)).toEqual(previous);
-			expect(await readdir(specs)).toEqual(withPrevious ? ['checkout.md'] : []);
-			const cache = await readSpecCache(root, 'specs');
-			expect(cache.problems).toEqual([]);
-			if (withPrevious) expect(cache.specs.get('checkout')?.metadata).toEqual(OLD);
-			// The temporary file was removed by the writer itself.
-			expect(trace.calls.at(-1)).toBe('rm');
-		},
-	);
+		}
+		// At no step did the spec hold anything but the previous bytes (or nothing).
+		for (const { call, bytes } of trace.targetAt) expect(bytes, `the spec as ${call} began`).toEqual(previous);
+		// After: the previous spec, byte for byte, and no temporary file.
+		expect(await readOrNull(target)).toEqual(previous);
+		expect(await readdir(specs)).toEqual(withPrevious ? ['checkout.md'] : []);
+		const cache = await readSpecCache(root, 'specs');
+		expect(cache.problems).toEqual([]);
+		if (withPrevious) expect(cache.specs.get('checkout')?.metadata).toEqual(OLD);
+		// The temporary file was removed by the writer itself.
+		expect(trace.calls.at(-1)).toBe('rm');
+	});
 
 	test('a write that succeeds: temporary file beside the spec, written, flushed, closed, then renamed over it', async () => {
 		const { root, specs, target, previous } = await project(true);
@@ -192,7 +191,9 @@ afterEach(() => {
 
 /** Starts the stopping writer; resolves with its line `stopped <step> <temporary>`, rejects if it exits first. */
 function startWriter(root: string, stopAt: string): { child: Writer; stopped: Promise<{ step: string; temporary: string }> } {
-	const child = spawn(process.execPath, [WRITER, root, 'specs', stopAt, JSON.stringify(NEW), NEW_BODY], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [WRITER, root, 'specs', stopAt, JSON.stringify(NEW), NEW_BODY], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	children.push(child);
 	const stopped = new Promise<{ step: string; temporary: string }>((resolve, reject) => {
 		let stdout = '';
@@ -203,55 +204,62 @@ function startWriter(root: string, stopAt: string): { child: Writer; stopped: Pr
 			if (line) resolve({ step: line[1]!, temporary: line[2]! });
 		});
 		child.stderr.on('data', (chunk) => (stderr += chunk));
-		child.once('close', (code, signal) => reject(new Error(`the writer ended (${code ?? signal}) without stopping at ${stopAt}:\n${stdout}${stderr}`)));
+		child.once('close', (code, signal) =>
+			reject(new Error(`the writer ended (${code ?? signal}) without stopping at ${stopAt}:\n${stdout}${stderr}`)),
+		);
 	});
 	return { child, stopped };
 }
 
 describe('a writer killed with SIGKILL at each step', () => {
-	test.each(STOPS)('killed %s: the previous spec or the complete new one, and the temporary file is cleaned up afterwards', async (stopAt) => {
-		const { root, specs, target, previous } = await project(true);
-		const { child, stopped } = startWriter(root, stopAt);
-		const { step, temporary } = await stopped;
-		expect(step).toBe(stopAt);
-		const renamed = stopAt === 'after-rename';
-		const temporaryName = basename(temporary);
-		expect(temporaryName).toMatch(new RegExp(`^\\.checkout\\.md\\.${child.pid}\\.[0-9a-f]+\\.tmp$`));
+	test.each(STOPS)(
+		'killed %s: the previous spec or the complete new one, and the temporary file is cleaned up afterwards',
+		async (stopAt) => {
+			const { root, specs, target, previous } = await project(true);
+			const { child, stopped } = startWriter(root, stopAt);
+			const { step, temporary } = await stopped;
+			expect(step).toBe(stopAt);
+			const renamed = stopAt === 'after-rename';
+			const temporaryName = basename(temporary);
+			expect(temporaryName).toMatch(new RegExp(`^\\.checkout\\.md\\.${child.pid}\\.[0-9a-f]+\\.tmp$`));
 
-		if (!renamed) {
-			// The temporary file of a process that still runs is not touched.
-			await removeAbandonedTempFiles(root, 'specs');
-			expect((await readdir(specs)).sort()).toEqual([temporaryName, 'checkout.md'].sort());
-		}
-
-		child.kill('SIGKILL');
-		const [, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-		expect(signal).toBe('SIGKILL');
-
-		// The spec: the previous one byte for byte, or the whole new one.
-		expect(await readFile(target)).toEqual(renamed ? Buffer.from(NEW_TEXT) : previous);
-		const cache = await readSpecCache(root, 'specs');
-		expect(cache.problems).toEqual([]);
-		expect(cache.specs.get('checkout')?.metadata).toEqual(renamed ? NEW : OLD);
-
-		if (!renamed) {
-			const left = await readFile(join(specs, temporaryName));
-			if (stopAt === 'after-open') expect(left.length).toBe(0);
-			if (stopAt === 'mid-write') {
-				expect(left.length).toBeGreaterThan(0);
-				expect(left.length).toBeLessThan(Buffer.byteLength(NEW_TEXT));
+			if (!renamed) {
+				// The temporary file of a process that still runs is not touched.
+				await removeAbandonedTempFiles(root, 'specs');
+				expect((await readdir(specs)).sort()).toEqual([temporaryName, 'checkout.md'].sort());
 			}
-			if (stopAt !== 'after-open' && stopAt !== 'mid-write') expect(left.toString('utf8')).toBe(NEW_TEXT);
-		}
-		// The killed process's temporary file is removed by the next run's clean-up; the spec stays.
-		await removeAbandonedTempFiles(root, 'specs');
-		expect(await readdir(specs)).toEqual(['checkout.md']);
-		expect(await readFile(target)).toEqual(renamed ? Buffer.from(NEW_TEXT) : previous);
-	});
+
+			child.kill('SIGKILL');
+			const [, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+			expect(signal).toBe('SIGKILL');
+
+			// The spec: the previous one byte for byte, or the whole new one.
+			expect(await readFile(target)).toEqual(renamed ? Buffer.from(NEW_TEXT) : previous);
+			const cache = await readSpecCache(root, 'specs');
+			expect(cache.problems).toEqual([]);
+			expect(cache.specs.get('checkout')?.metadata).toEqual(renamed ? NEW : OLD);
+
+			if (!renamed) {
+				const left = await readFile(join(specs, temporaryName));
+				if (stopAt === 'after-open') expect(left.length).toBe(0);
+				if (stopAt === 'mid-write') {
+					expect(left.length).toBeGreaterThan(0);
+					expect(left.length).toBeLessThan(Buffer.byteLength(NEW_TEXT));
+				}
+				if (stopAt !== 'after-open' && stopAt !== 'mid-write') expect(left.toString('utf8')).toBe(NEW_TEXT);
+			}
+			// The killed process's temporary file is removed by the next run's clean-up; the spec stays.
+			await removeAbandonedTempFiles(root, 'specs');
+			expect(await readdir(specs)).toEqual(['checkout.md']);
+			expect(await readFile(target)).toEqual(renamed ? Buffer.from(NEW_TEXT) : previous);
+		},
+	);
 
 	test('the writer, left alone, finishes the write (the seam changes nothing by itself)', async () => {
 		const { root, specs, target } = await project(true);
-		const child = spawn(process.execPath, [WRITER, root, 'specs', 'nowhere', JSON.stringify(NEW), NEW_BODY], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const child = spawn(process.execPath, [WRITER, root, 'specs', 'nowhere', JSON.stringify(NEW), NEW_BODY], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
 		children.push(child as unknown as Writer);
 		let stdout = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -15,7 +15,12 @@ const IDS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
 let server: FakeOpenAIServer;
 beforeAll(async () => {
 	// Slow, streamed answers, so that a kill lands while specs are being received and written.
-	server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)), chunkSize: 200, chunkDelayMs: 40 }));
+	server = await startFakeOpenAI((request) => ({
+		type: 'text',
+		content: specText(appNameOf(request.text)),
+		chunkSize: 200,
+		chunkDelayMs: 40,
+	}));
 });
 afterAll(() => server.close());
 
@@ -34,7 +39,8 @@ async function readIntactSpecs(dir: string): Promise<string[]> {
 		const result = parseSpecFile(await readFile(join(dir, 'src/content/specs', name), 'utf8'), name, id);
 		expect(result.ok, `${name} is a complete spec`).toBe(true);
 		// Generated specs end with the last line the fake model sends; the fixture's own spec is hand-written.
-		if (result.ok && id !== 'billing') expect(result.spec.body, `${name} ends where the answer ended`).toMatch(/- Which regions must .+ serve\?$/);
+		if (result.ok && id !== 'billing')
+			expect(result.spec.body, `${name} ends where the answer ended`).toMatch(/- Which regions must .+ serve\?$/);
 		ids.push(id);
 	}
 	return ids.sort();
@@ -64,7 +70,10 @@ test('SIGKILL during generation: finished specs stay intact, none is half-writte
 	// Exactly the specs that were not finished are requested again (plus the fixture's own missing one).
 	const requested = server.requests.map((request) => appNameOf(request.text)).sort();
 	const appOf = (id: string) => (id === 'notifications' ? 'Notification preferences' : `App-${id}`);
-	const expected = [...IDS, 'notifications'].filter((id) => !written.includes(id)).map(appOf).sort();
+	const expected = [...IDS, 'notifications']
+		.filter((id) => !written.includes(id))
+		.map(appOf)
+		.sort();
 	expect(requested).toEqual(expected);
 	expect((await readIntactSpecs(dir)).filter((id) => id !== 'billing' && id !== 'notifications')).toEqual(IDS);
 	// A write cut by the kill left at most a temporary file, which the rerun removed.
@@ -75,7 +84,10 @@ test('SIGKILL during generation: finished specs stay intact, none is half-writte
 test('two generators writing into the same cache at once leave no corrupt or temporary file', async () => {
 	const dir = await siteWithSixPrds();
 	const env = { OPENAI_API_KEY: 'sk-race', OPENAI_BASE_URL: server.baseURL };
-	const [first, second] = await Promise.all([runCli(dir, ['generate', '--concurrency', '3'], env), runCli(dir, ['generate', '--concurrency', '3'], env)]);
+	const [first, second] = await Promise.all([
+		runCli(dir, ['generate', '--concurrency', '3'], env),
+		runCli(dir, ['generate', '--concurrency', '3'], env),
+	]);
 	expect(first.code, first.output).toBe(0);
 	expect(second.code, second.output).toBe(0);
 	const names = await readdir(join(dir, 'src/content/specs'));

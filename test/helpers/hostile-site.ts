@@ -27,7 +27,8 @@ export const PWNED_GLOBALS = [
 export const HOSTILE_PAGES = ['/prds/hostile/', '/specs/hostile/', '/specs/placeholder/', '/prds/', '/open-questions/'];
 
 /** Ends the hostile spec's clarification section inside a directive and a fence, after a definition of `[docs]`. */
-const SECTION_TRAPS = '- Attacker question?\n\n[docs]: https://attacker.example/docs\n\n:::caution[Hijacked]\nEverything after this is mine.\n\n```\nunclosed fence';
+const SECTION_TRAPS =
+	'- Attacker question?\n\n[docs]: https://attacker.example/docs\n\n:::caution[Hijacked]\nEverything after this is mine.\n\n```\nunclosed fence';
 
 /**
  * Adds hostile PRDs and specs to a site: `hostile` (a PRD and its spec made of the XSS corpus and
@@ -41,7 +42,10 @@ export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'
 	const body = `${CORPUS}\n\n${content}`;
 	await writeFile(
 		join(dir, 'prds/hostile.md'),
-		prdSource('title: "x </title><script>window.__pwned_title=1</script>"\nowner: "<img src=x onerror=alert(1)>"\ntags: ["<svg onload=alert(1)>"]', body),
+		prdSource(
+			'title: "x </title><script>window.__pwned_title=1</script>"\nowner: "<img src=x onerror=alert(1)>"\ntags: ["<svg onload=alert(1)>"]',
+			body,
+		),
 	);
 	const spec = specText('Hostile')
 		.replace('# Technical Specification: Hostile', '# Technical Specification: x </title><script>window.__pwned_spec_title=1</script>')
@@ -52,5 +56,12 @@ export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'
 	// A body whose opening heading made the title split take minutes (16 KB: over 5 minutes).
 	await writeFile(join(dir, 'prds/slow-title.md'), prdSource('title: Slow title', `# a${' '.repeat(64_000)}x\n\n## Goal\n\nShip it.\n`));
 	await writeFile(join(dir, 'prds/victim.md'), prdSource('title: Victim'));
-	await writeFreshSpec(dir, 'victim', specText('Victim').replace('- Which regions must Victim serve?', '- Victim question: see [docs].\n\n[docs]: https://docs.example/victim'));
+	await writeFreshSpec(
+		dir,
+		'victim',
+		specText('Victim').replace(
+			'- Which regions must Victim serve?',
+			'- Victim question: see [docs].\n\n[docs]: https://docs.example/victim',
+		),
+	);
 }

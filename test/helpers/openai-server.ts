@@ -99,7 +99,9 @@ export interface FakeOpenAIServer {
  * An HTTP server on 127.0.0.1 that speaks the OpenAI wire format for chat completions and
  * responses, JSON or SSE, so that the real SDK can be tested against it.
  */
-export async function startFakeOpenAI(handler: FakeOpenAIServer['handler'] = () => ({ type: 'text', content: 'Hello' })): Promise<FakeOpenAIServer> {
+export async function startFakeOpenAI(
+	handler: FakeOpenAIServer['handler'] = () => ({ type: 'text', content: 'Hello' }),
+): Promise<FakeOpenAIServer> {
 	let inFlight = 0;
 	// Requests held until enough of them wait together (see `waitForInFlight`).
 	let waiting: (() => void)[] = [];
@@ -163,7 +165,9 @@ async function respond(res: ServerResponse, request: RecordedRequest, reply: Rep
 			...(reply.retryAfterMs !== undefined && { 'retry-after-ms': String(reply.retryAfterMs) }),
 			...reply.headers,
 		});
-		res.end(JSON.stringify({ error: { message: reply.message ?? `status ${reply.status}`, type: 'server_error', param: null, code: null } }));
+		res.end(
+			JSON.stringify({ error: { message: reply.message ?? `status ${reply.status}`, type: 'server_error', param: null, code: null } }),
+		);
 		return;
 	}
 	if (reply.type === 'garbage') {
@@ -259,7 +263,10 @@ function chatEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usag
 		})),
 		{ data: line({ choices: [{ index: 0, delta: {}, finish_reason: reply.finish ?? 'stop' }] }), contentLength: 0, final: true },
 		{
-			data: line({ choices: [], usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output } }),
+			data: line({
+				choices: [],
+				usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+			}),
 			contentLength: 0,
 		},
 		{ data: 'data: [DONE]\n\n', contentLength: 0 },
@@ -269,7 +276,8 @@ function chatEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usag
 
 function responsesEvents(reply: Extract<Reply, { type: 'text' }>, model: string, usage: { input: number; output: number }): SseAnswer {
 	let sequence = 0;
-	const event = (type: string, payload: object) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`;
+	const event = (type: string, payload: object) =>
+		`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...payload })}\n\n`;
 	const incomplete = reply.finish === 'length' || reply.finish === 'content_filter';
 	const response = (status: string, error: { code: string | number | null; message: string } | null = null) => ({
 		id: 'resp_fake',
@@ -293,7 +301,9 @@ function responsesEvents(reply: Extract<Reply, { type: 'text' }>, model: string,
 			contentLength: piece.length,
 		})),
 		{
-			data: event(incomplete ? 'response.incomplete' : 'response.completed', { response: response(incomplete ? 'incomplete' : 'completed') }),
+			data: event(incomplete ? 'response.incomplete' : 'response.completed', {
+				response: response(incomplete ? 'incomplete' : 'completed'),
+			}),
 			contentLength: 0,
 			final: true,
 		},

@@ -61,19 +61,30 @@ export function runCli(dir: string, args: string[], env: Record<string, string> 
 function userEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 	// vitest sets NODE_ENV=test, DEV=1, MODE=test... (which make Astro build a development-mode
 	// site, without search) and VITEST* variables.
-	const childEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TEST$|MODE$|DEV$|PROD$|SSR$|BASE_URL$|OPENAI_|PRD_SPECS_)/.test(name)));
+	const childEnv: NodeJS.ProcessEnv = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([name]) => !/^(VITEST|NODE_ENV$|TEST$|MODE$|DEV$|PROD$|SSR$|BASE_URL$|OPENAI_|PRD_SPECS_)/.test(name),
+		),
+	);
 	return Object.assign(childEnv, { ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' }, env);
 }
 
 /** `astro dev` on a free port of 127.0.0.1; resolves once it serves. */
-export async function startDevServer(dir: string, env: Record<string, string> = {}): Promise<{ url: string; output: () => string; stop(): Promise<void> }> {
+export async function startDevServer(
+	dir: string,
+	env: Record<string, string> = {},
+): Promise<{ url: string; output: () => string; stop(): Promise<void> }> {
 	const port = await new Promise<number>((resolve) => {
 		const probe = createServer().listen(0, '127.0.0.1', () => {
 			const { port } = probe.address() as AddressInfo;
 			probe.close(() => resolve(port));
 		});
 	});
-	const child = spawn(process.execPath, [ASTRO_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port)], { cwd: dir, env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [ASTRO_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port)], {
+		cwd: dir,
+		env: userEnv(env),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
@@ -82,7 +93,13 @@ export async function startDevServer(dir: string, env: Record<string, string> = 
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`astro dev exited:\n${output}`);
 		if (Date.now() > deadline) throw new Error(`astro dev did not start:\n${output}`);
-		if (await fetch(url).then((response) => response.ok, () => false)) break;
+		if (
+			await fetch(url).then(
+				(response) => response.ok,
+				() => false,
+			)
+		)
+			break;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 	return {

@@ -35,7 +35,9 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
 			}
 		}
 		res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-		createReadStream(join(root, '404.html')).on('error', () => res.end('Not found')).pipe(res);
+		createReadStream(join(root, '404.html'))
+			.on('error', () => res.end('Not found'))
+			.pipe(res);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;

@@ -48,7 +48,9 @@ test.each([
 	const secret = KEYS[shape];
 	// Alpha's request is rejected; Beta's succeeds, so a spec is written while the key is in play.
 	server.handler = (request) =>
-		appNameOf(request.text) === 'Alphapay' ? { type: 'error', status: 401, message: secret.echo(secret.key) } : { type: 'text', content: specText(appNameOf(request.text)) };
+		appNameOf(request.text) === 'Alphapay'
+			? { type: 'error', status: 401, message: secret.echo(secret.key) }
+			: { type: 'text', content: specText(appNameOf(request.text)) };
 	const betaBefore = await readFile(join(root, 'src/content/specs/beta.md'), 'utf8');
 
 	const { outcomes } = await prepareSpecs({
@@ -63,7 +65,11 @@ test.each([
 	expect(server.requests.some((request) => request.headers.authorization === `Bearer ${secret.key}`)).toBe(true);
 	const log = logs.join('\n');
 	expect(log).toContain('prds/alpha.md: no spec generated: the API answered 401 (check `OPENAI_API_KEY`)');
-	expect(log).toContain(shape === 'openai' ? 'Incorrect API key provided: sk-[redacted]' : 'invalid token [redacted]; header "Authorization: Bearer [redacted]"');
+	expect(log).toContain(
+		shape === 'openai'
+			? 'Incorrect API key provided: sk-[redacted]'
+			: 'invalid token [redacted]; header "Authorization: Bearer [redacted]"',
+	);
 	expect(outcomes.map((outcome) => [outcome.id, outcome.status])).toEqual([
 		['alpha', 'failed'],
 		['beta', 'generated'],

@@ -68,7 +68,9 @@ describe('spec generation', () => {
 		const beta = server.requests.find((r) => appOf(r) === 'Betabook')!;
 		expect(beta.text).toContain('<prd>\n  ## Goal\n\nShip it.\n  </prd>');
 		expect(beta.text).toContain('- Runs on GCP');
-		expect(beta.text).not.toMatch(/\[APP NAME\]|\[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY\]|\[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS\]/);
+		expect(beta.text).not.toMatch(
+			/\[APP NAME\]|\[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY\]|\[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS\]/,
+		);
 
 		const spec = (await readSpecCache(root, 'src/content/specs')).specs.get('beta')!;
 		expect(spec.metadata).toMatchObject({
@@ -80,14 +82,18 @@ describe('spec generation', () => {
 			usage: { requests: 1 },
 		});
 		expect(spec.body.startsWith('# Technical Specification: Betabook\n')).toBe(true);
-		expect(logs).toContainEqual(expect.stringMatching(/^info prds\/beta\.md: wrote src\/content\/specs\/beta\.md in \d+\.\d s \([\d,]+ tokens in, [\d,]+ out\)\.$/));
+		expect(logs).toContainEqual(
+			expect.stringMatching(/^info prds\/beta\.md: wrote src\/content\/specs\/beta\.md in \d+\.\d s \([\d,]+ tokens in, [\d,]+ out\)\.$/),
+		);
 		expect(logs.at(-1)).toMatch(/^info Specs: 2 generated, 0 reused, 0 failed; [\d,]+ tokens in, [\d,]+ out; about \$\d+\.\d{3}\.$/);
 	});
 
 	test('the private planning block and the preamble never reach the cache', async () => {
 		server.handler = (request) => ({
 			type: 'text',
-			content: specText(appOf(request), { before: 'Here you go.\n<technical_planning>\n# Draft outline\nSECRET PLANNING NOTES\n</technical_planning>\n\n' }),
+			content: specText(appOf(request), {
+				before: 'Here you go.\n<technical_planning>\n# Draft outline\nSECRET PLANNING NOTES\n</technical_planning>\n\n',
+			}),
 		});
 		await run();
 		const text = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
@@ -115,7 +121,12 @@ describe('spec generation', () => {
 		server.handler = (request) =>
 			isRepair(request)
 				? { type: 'text', content: specText(appOf(request)) }
-				: { type: 'text', content: specText(appOf(request)).replace('# Technical Specification: ', `# Technical Specification: ${'T'.repeat(300)} `).replace('## Technology Stack', `${'> '.repeat(40)}deep\n\n## Technology Stack`) };
+				: {
+						type: 'text',
+						content: specText(appOf(request))
+							.replace('# Technical Specification: ', `# Technical Specification: ${'T'.repeat(300)} `)
+							.replace('## Technology Stack', `${'> '.repeat(40)}deep\n\n## Technology Stack`),
+					};
 		const { outcomes } = await run();
 		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
 		const repair = server.requests.find(isRepair)!.body.messages![2]!.content;
@@ -132,12 +143,18 @@ describe('spec generation', () => {
 
 	test('an invalid mermaid diagram is sent back with mermaid’s error and fixed', async () => {
 		server.handler = (request) =>
-			isRepair(request) ? { type: 'text', content: specText(appOf(request)) } : { type: 'text', content: specText(appOf(request), { diagram: INVALID_DIAGRAM }) };
+			isRepair(request)
+				? { type: 'text', content: specText(appOf(request)) }
+				: { type: 'text', content: specText(appOf(request), { diagram: INVALID_DIAGRAM }) };
 		const { outcomes } = await run();
 		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
 		const repair = server.requests.find(isRepair)!.body.messages![2]!.content;
 		expect(repair).toMatch(/- Mermaid diagram 1 \(in "## System Architecture Overview"\) does not parse: Parse error on line \d+:/);
-		expect(logs).toContainEqual(expect.stringMatching(/^warn prds\/alpha\.md: the spec has 1 problem; asking the model to fix it \(repair round 1 of 2\)\. First: Mermaid diagram 1/));
+		expect(logs).toContainEqual(
+			expect.stringMatching(
+				/^warn prds\/alpha\.md: the spec has 1 problem; asking the model to fix it \(repair round 1 of 2\)\. First: Mermaid diagram 1/,
+			),
+		);
 	});
 
 	test('a diagram the model never fixes fails that PRD after the repair rounds and leaves the cache as it was', async () => {
@@ -145,24 +162,32 @@ describe('spec generation', () => {
 		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nShip it sooner.\n') });
 		const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
 		server.handler = (request) =>
-			appOf(request) === 'Alphapay' ? { type: 'text', content: specText('Alphapay', { diagram: INVALID_DIAGRAM }) } : { type: 'text', content: specText(appOf(request)) };
+			appOf(request) === 'Alphapay'
+				? { type: 'text', content: specText('Alphapay', { diagram: INVALID_DIAGRAM }) }
+				: { type: 'text', content: specText(appOf(request)) };
 		const { report, outcomes } = await run({ generation: { repairRounds: 1 } });
 		expect(outcomes.find((o) => o.id === 'alpha')).toMatchObject({ status: 'failed', requests: 2 });
 		expect(outcomes.find((o) => o.id === 'beta')).toMatchObject({ status: 'generated' });
 		expect(await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8')).toBe(before);
 		expect(report.prds.find((s) => s.prd.id === 'alpha')!.state).toBe('stale');
 		expect(logs).toContainEqual(
-			expect.stringMatching(/^error prds\/alpha\.md: the generated spec still has 1 problem after 1 repair round, so it was not saved and src\/content\/specs\/alpha\.md is kept:\n  - Mermaid diagram 1/),
+			expect.stringMatching(
+				/^error prds\/alpha\.md: the generated spec still has 1 problem after 1 repair round, so it was not saved and src\/content\/specs\/alpha\.md is kept:\n  - Mermaid diagram 1/,
+			),
 		);
 		expect(logs.at(-1)).toMatch(/^info Specs: 1 generated, 0 reused, 1 failed;/);
 	});
 
 	test('truncated output is rejected, repaired when the retry is complete', async () => {
 		server.handler = (request) =>
-			isRepair(request) ? { type: 'text', content: specText(appOf(request)) } : { type: 'text', content: specText(appOf(request)).slice(0, 300), finish: 'length' };
+			isRepair(request)
+				? { type: 'text', content: specText(appOf(request)) }
+				: { type: 'text', content: specText(appOf(request)).slice(0, 300), finish: 'length' };
 		const { outcomes } = await run();
 		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
-		expect(server.requests.find(isRepair)!.body.messages![2]!.content).toContain('The answer was cut off because it reached the output token limit');
+		expect(server.requests.find(isRepair)!.body.messages![2]!.content).toContain(
+			'The answer was cut off because it reached the output token limit',
+		);
 	});
 
 	test('a persistent server error fails every PRD, writes nothing and names each PRD', async () => {
@@ -175,7 +200,10 @@ describe('spec generation', () => {
 	});
 
 	test('never more requests in flight than the concurrency limit', async () => {
-		await writeFiles(root, Object.fromEntries(['c', 'd', 'e', 'f'].map((id) => [`prds/${id}.md`, prdSource(`title: ${id.toUpperCase()}`)])));
+		await writeFiles(
+			root,
+			Object.fromEntries(['c', 'd', 'e', 'f'].map((id) => [`prds/${id}.md`, prdSource(`title: ${id.toUpperCase()}`)])),
+		);
 		// Each answer waits until two requests wait together (a barrier, no timing): the run can only
 		// finish if it sends two at once. That it never sends more is pinned without timing by the
 		// unit test of mapWithConcurrency; a third request at once would also show here.
@@ -196,7 +224,9 @@ describe('spec generation', () => {
 		expect(server.requests).toHaveLength(0);
 		expect(again.outcomes).toEqual([]);
 
-		await writeFiles(root, { 'prds/beta.md': prdSource('title: Beta\nappName: Betabook\nconstraints: [Runs on GCP, Budget is 2 engineers]') });
+		await writeFiles(root, {
+			'prds/beta.md': prdSource('title: Beta\nappName: Betabook\nconstraints: [Runs on GCP, Budget is 2 engineers]'),
+		});
 		const edited = await run();
 		expect(server.requests.map(appOf)).toEqual(['Betabook']);
 		expect(edited.report.prds.every((s) => s.state === 'fresh')).toBe(true);
@@ -222,19 +252,35 @@ describe('spec generation', () => {
 
 describe('faults', () => {
 	test('a PRD whose prompt is over the input limit is not sent and says why; the others go on', async () => {
-		await writeFiles(root, { 'prds/huge.md': prdSource('title: Huge', `## Everything\n\n${'All the requirements, again and again. '.repeat(20_000)}\n`) });
+		await writeFiles(root, {
+			'prds/huge.md': prdSource('title: Huge', `## Everything\n\n${'All the requirements, again and again. '.repeat(20_000)}\n`),
+		});
 		const { outcomes } = await run({ generation: { maxInputTokens: 100_000 } });
 		expect(outcomes.find((o) => o.id === 'huge')).toMatchObject({ status: 'failed', requests: 0 });
 		expect(outcomes.filter((o) => o.status === 'generated').map((o) => o.id)).toEqual(['alpha', 'beta']);
 		expect(server.requests.map((r) => appOf(r)).sort()).toEqual(['Alphapay', 'Betabook']);
-		expect(logs).toContainEqual(expect.stringMatching(/^error prds\/huge\.md: no spec generated: its prompt is about [\d,]+ tokens, over the `generation\.maxInputTokens` limit of 100,000; shorten the PRD/));
+		expect(logs).toContainEqual(
+			expect.stringMatching(
+				/^error prds\/huge\.md: no spec generated: its prompt is about [\d,]+ tokens, over the `generation\.maxInputTokens` limit of 100,000; shorten the PRD/,
+			),
+		);
 	});
 
 	test.each([
-		['a 429 storm', { type: 'error', status: 429, message: 'Rate limit reached', headers: { 'retry-after-ms': '10' } }, 3, /the API answered 429 \(rate limited or out of quota, after retries\)/],
+		[
+			'a 429 storm',
+			{ type: 'error', status: 429, message: 'Rate limit reached', headers: { 'retry-after-ms': '10' } },
+			3,
+			/the API answered 429 \(rate limited or out of quota, after retries\)/,
+		],
 		['a 500 on every request', { type: 'error', status: 500, message: 'boom' }, 3, /the API answered 500: boom/],
 		['a server that hangs past the deadline', { type: 'hang' }, 1, /no complete answer within 1 s/],
-		['streams that always break', { type: 'text', content: specText('Alphapay'), cutAfter: 200 }, 3, /the connection broke in the middle of the answer \(after 3 attempts\)/],
+		[
+			'streams that always break',
+			{ type: 'text', content: specText('Alphapay'), cutAfter: 200 },
+			3,
+			/the connection broke in the middle of the answer \(after 3 attempts\)/,
+		],
 		['a garbage body', { type: 'garbage' }, 3, /malformed server-sent event JSON/],
 	] as const)('%s: bounded retries, a clear final error, the cache untouched', async (_, reply, requests, message) => {
 		await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD' }));
@@ -254,38 +300,104 @@ describe('faults', () => {
 
 describe('failures after the 200, end to end', () => {
 	test.each([
-		['chat', 'a content_filter stop', { type: 'text', content: specText('Alphapay'), finish: 'content_filter' }, 30, 1, 'the model stopped: its output was blocked by the content filter'],
-		['responses', 'a content_filter stop', { type: 'text', content: specText('Alphapay'), finish: 'content_filter' }, 30, 1, 'the model stopped: its output was blocked by the content filter'],
-		['chat', 'a body that stalls after the headers', { type: 'text', content: specText('Alphapay'), stall: {} }, 0.3, 1, 'no complete answer within 0.3 s (the `generation.timeoutSeconds` deadline): the answer stalled for'],
-		['responses', 'a body that stalls midway', { type: 'text', content: specText('Alphapay'), chunkSize: 100, stall: { afterChars: 200 } }, 0.3, 1, 'no complete answer within 0.3 s (the `generation.timeoutSeconds` deadline): the answer stalled for'],
-		['chat', 'an error chunk midway', { type: 'text', content: specText('Alphapay'), chunkSize: 100, streamError: { afterChars: 200, message: 'The server had an error.', code: 'server_error' } }, 30, 3, 'the server reported an error mid-answer (server_error): The server had an error. (after 3 attempts)'],
-		['responses', 'a response.failed event', { type: 'text', content: specText('Alphapay'), streamError: { event: 'response.failed', code: 'invalid_prompt', message: 'Flagged.' } }, 30, 1, 'the response failed mid-answer (invalid_prompt): Flagged.'],
-	] as const)('%s, %s: the PRD fails with a clear message, its old spec is kept, the others go on', async (api, _, reply, timeoutSeconds, requests, message) => {
-		await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD' }));
-		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nChanged.\n') });
-		const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
-		server.handler = (request) => (appOf(request) === 'Alphapay' ? (reply as never) : { type: 'text', content: specText(appOf(request)) });
-		const { outcomes, report } = await run({ generation: { api, retries: 2, timeoutSeconds } });
+		[
+			'chat',
+			'a content_filter stop',
+			{ type: 'text', content: specText('Alphapay'), finish: 'content_filter' },
+			30,
+			1,
+			'the model stopped: its output was blocked by the content filter',
+		],
+		[
+			'responses',
+			'a content_filter stop',
+			{ type: 'text', content: specText('Alphapay'), finish: 'content_filter' },
+			30,
+			1,
+			'the model stopped: its output was blocked by the content filter',
+		],
+		[
+			'chat',
+			'a body that stalls after the headers',
+			{ type: 'text', content: specText('Alphapay'), stall: {} },
+			0.3,
+			1,
+			'no complete answer within 0.3 s (the `generation.timeoutSeconds` deadline): the answer stalled for',
+		],
+		[
+			'responses',
+			'a body that stalls midway',
+			{ type: 'text', content: specText('Alphapay'), chunkSize: 100, stall: { afterChars: 200 } },
+			0.3,
+			1,
+			'no complete answer within 0.3 s (the `generation.timeoutSeconds` deadline): the answer stalled for',
+		],
+		[
+			'chat',
+			'an error chunk midway',
+			{
+				type: 'text',
+				content: specText('Alphapay'),
+				chunkSize: 100,
+				streamError: { afterChars: 200, message: 'The server had an error.', code: 'server_error' },
+			},
+			30,
+			3,
+			'the server reported an error mid-answer (server_error): The server had an error. (after 3 attempts)',
+		],
+		[
+			'responses',
+			'a response.failed event',
+			{
+				type: 'text',
+				content: specText('Alphapay'),
+				streamError: { event: 'response.failed', code: 'invalid_prompt', message: 'Flagged.' },
+			},
+			30,
+			1,
+			'the response failed mid-answer (invalid_prompt): Flagged.',
+		],
+	] as const)(
+		'%s, %s: the PRD fails with a clear message, its old spec is kept, the others go on',
+		async (api, _, reply, timeoutSeconds, requests, message) => {
+			await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD' }));
+			await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nChanged.\n') });
+			const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
+			server.handler = (request) =>
+				appOf(request) === 'Alphapay' ? (reply as never) : { type: 'text', content: specText(appOf(request)) };
+			const { outcomes, report } = await run({ generation: { api, retries: 2, timeoutSeconds } });
 
-		expect(outcomes.find((o) => o.id === 'alpha')).toMatchObject({ status: 'failed', error: expect.stringContaining(message) });
-		expect(outcomes.find((o) => o.id === 'beta')).toMatchObject({ status: 'generated' });
-		expect(server.requests.filter((r) => appOf(r) === 'Alphapay')).toHaveLength(requests);
-		expect(logs).toContainEqual(expect.stringMatching(/^error prds\/alpha\.md: no spec generated: /));
-		const line = logs.find((l) => l.startsWith('error prds/alpha.md'))!;
-		expect(line).toContain(message);
-		expect(line).toMatch(/\. src\/content\/specs\/alpha\.md is kept\.$/);
-		expect(await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8')).toBe(before);
-		expect(report.prds.find((s) => s.prd.id === 'alpha')!.state).toBe('stale');
-		expect(report.prds.find((s) => s.prd.id === 'beta')!.state).toBe('fresh');
-		expect(logs.at(-1)).toMatch(/^info Specs: 1 generated, 0 reused, 1 failed;/);
-	}, 30_000);
+			expect(outcomes.find((o) => o.id === 'alpha')).toMatchObject({ status: 'failed', error: expect.stringContaining(message) });
+			expect(outcomes.find((o) => o.id === 'beta')).toMatchObject({ status: 'generated' });
+			expect(server.requests.filter((r) => appOf(r) === 'Alphapay')).toHaveLength(requests);
+			expect(logs).toContainEqual(expect.stringMatching(/^error prds\/alpha\.md: no spec generated: /));
+			const line = logs.find((l) => l.startsWith('error prds/alpha.md'))!;
+			expect(line).toContain(message);
+			expect(line).toMatch(/\. src\/content\/specs\/alpha\.md is kept\.$/);
+			expect(await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8')).toBe(before);
+			expect(report.prds.find((s) => s.prd.id === 'alpha')!.state).toBe('stale');
+			expect(report.prds.find((s) => s.prd.id === 'beta')!.state).toBe('fresh');
+			expect(logs.at(-1)).toMatch(/^info Specs: 1 generated, 0 reused, 1 failed;/);
+		},
+		30_000,
+	);
 });
 
 describe('when generation must not happen', () => {
 	test.each([
 		['no API key', {}, { OPENAI_API_KEY: '' }, '`OPENAI_API_KEY` is not set: 2 specs not generated; the cache is used as it is.'],
-		['the offline option', { generation: { offline: true } }, {}, 'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.'],
-		['PRD_SPECS_OFFLINE', {}, { PRD_SPECS_OFFLINE: '1' }, 'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.'],
+		[
+			'the offline option',
+			{ generation: { offline: true } },
+			{},
+			'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.',
+		],
+		[
+			'PRD_SPECS_OFFLINE',
+			{},
+			{ PRD_SPECS_OFFLINE: '1' },
+			'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.',
+		],
 	])('%s: no request, no crash, the cache as it is', async (_, options, env, message) => {
 		const { report, outcomes } = await run(options as PrdSpecsUserConfig, env);
 		expect(server.requests).toHaveLength(0);

@@ -37,7 +37,9 @@ const GOLDEN_KEY_NO_CONSTRAINTS = 'sha256:3dd71aca3f2ea9fc1a9621af51b856fd423c9e
 
 /** The README's formula, written out here: SHA-256 of `["prd-specs/1", template hash, app name, body, constraints]`. */
 function documentedKey(templateHash: string, appName: string, body: string, constraints: string): string {
-	return `sha256:${createHash('sha256').update(JSON.stringify(['prd-specs/1', templateHash, appName, body, constraints]), 'utf8').digest('hex')}`;
+	return `sha256:${createHash('sha256')
+		.update(JSON.stringify(['prd-specs/1', templateHash, appName, body, constraints]), 'utf8')
+		.digest('hex')}`;
 }
 
 const FRONTMATTER = [
@@ -52,7 +54,16 @@ const FRONTMATTER = [
 	'  - Runs on AWS in eu-west-1',
 	'  - Card data never touches our servers',
 ];
-const BODY_LINES = ['## Problem', '', 'Shoppers abandon carts at the payment step.', '', '## Goals', '', '- One-tap checkout', '- Fewer than 2% failed payments'];
+const BODY_LINES = [
+	'## Problem',
+	'',
+	'Shoppers abandon carts at the payment step.',
+	'',
+	'## Goals',
+	'',
+	'- One-tap checkout',
+	'- Fewer than 2% failed payments',
+];
 
 /** A PRD file: frontmatter lines, body lines, joined with `eol`, with what comes around the body. */
 function prdFile({ frontmatter = FRONTMATTER, body = BODY_LINES, eol = '\n', bom = false, before = [''], after = [''] } = {}): string {
@@ -115,7 +126,8 @@ describe('the built-in template', () => {
 	});
 
 	test('a template file is hashed after its byte-order mark is removed and its line endings made `\\n`', async () => {
-		const lf = 'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
+		const lf =
+			'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
 		await writeFiles(root, { 'lf.md': lf, 'crlf.md': `\uFEFF${lf.replaceAll('\n', '\r\n')}`, 'cr.md': lf.replaceAll('\n', '\r') });
 		const expected = `sha256:${createHash('sha256').update(lf, 'utf8').digest('hex')}`;
 		for (const file of ['lf.md', 'crlf.md', 'cr.md']) {
@@ -187,7 +199,16 @@ describe('the cache key', () => {
 			'no-description': prdFile({ frontmatter: editFrontmatter({ description: null }) }),
 			// With `appName` set, the title is only the page title.
 			title: prdFile({ frontmatter: editFrontmatter({ title: 'title: Checkout flow, second draft' }) }),
-			all: prdFile({ frontmatter: editFrontmatter({ status: 'status: archived', owner: null, tags: 'tags: [x]', related: null, description: null, title: 'title: Renamed' }) }),
+			all: prdFile({
+				frontmatter: editFrontmatter({
+					status: 'status: archived',
+					owner: null,
+					tags: 'tags: [x]',
+					related: null,
+					description: null,
+					title: 'title: Renamed',
+				}),
+			}),
 		};
 		const keys = keysOf(await scan(variants));
 		expect(keys).toEqual(Object.fromEntries(Object.keys(variants).map((id) => [id, GOLDEN_KEY])));
@@ -196,9 +217,20 @@ describe('the cache key', () => {
 	test('constraints: a list and the same lines as text hash alike; none at all is `None stated.`', async () => {
 		const variants = {
 			list: prdFile(),
-			'flow-list': prdFile({ frontmatter: editFrontmatter({ constraints: 'constraints: [Runs on AWS in eu-west-1, Card data never touches our servers]' }) }),
-			text: prdFile({ frontmatter: editFrontmatter({ constraints: 'constraints: |\n  - Runs on AWS in eu-west-1\n  - Card data never touches our servers' }) }),
-			'text-crlf': prdFile({ eol: '\r\n', frontmatter: editFrontmatter({ constraints: 'constraints: |\r\n  - Runs on AWS in eu-west-1\r\n  - Card data never touches our servers' }) }),
+			'flow-list': prdFile({
+				frontmatter: editFrontmatter({ constraints: 'constraints: [Runs on AWS in eu-west-1, Card data never touches our servers]' }),
+			}),
+			text: prdFile({
+				frontmatter: editFrontmatter({
+					constraints: 'constraints: |\n  - Runs on AWS in eu-west-1\n  - Card data never touches our servers',
+				}),
+			}),
+			'text-crlf': prdFile({
+				eol: '\r\n',
+				frontmatter: editFrontmatter({
+					constraints: 'constraints: |\r\n  - Runs on AWS in eu-west-1\r\n  - Card data never touches our servers',
+				}),
+			}),
 			none: prdFile({ frontmatter: editFrontmatter({ constraints: null }) }),
 			'empty-list': prdFile({ frontmatter: editFrontmatter({ constraints: 'constraints: []' }) }),
 			'empty-text': prdFile({ frontmatter: editFrontmatter({ constraints: 'constraints: ""' }) }),
@@ -238,11 +270,18 @@ describe('the cache key', () => {
 	});
 
 	test('a template of one’s own is in the key by its hash', async () => {
-		const templateText = 'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
-		await writeFiles(root, { 'prds/checkout.md': prdFile(), 'prds/other.md': prdFile({ frontmatter: ['title: Other'] }), 'my-template.md': templateText });
+		const templateText =
+			'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
+		await writeFiles(root, {
+			'prds/checkout.md': prdFile(),
+			'prds/other.md': prdFile({ frontmatter: ['title: Other'] }),
+			'my-template.md': templateText,
+		});
 		const report = await loadProject(root, { prdsDir: 'prds', specsDir: 'src/content/specs', template: 'my-template.md' });
 		const templateHash = `sha256:${createHash('sha256').update(templateText, 'utf8').digest('hex')}`;
 		expect(report.template?.hash).toBe(templateHash);
-		expect(report.prds.find((status) => status.prd.id === 'checkout')?.inputHash).toBe(documentedKey(templateHash, APP_NAME, BODY, CONSTRAINTS));
+		expect(report.prds.find((status) => status.prd.id === 'checkout')?.inputHash).toBe(
+			documentedKey(templateHash, APP_NAME, BODY, CONSTRAINTS),
+		);
 	});
 });

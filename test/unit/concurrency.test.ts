@@ -11,7 +11,12 @@ test('mapWithConcurrency starts exactly `limit` tasks, one more as each ends, an
 	});
 	// Tasks are settled by hand, so what runs at once does not depend on timing.
 	const settle = async (item: number) => {
-		pending.splice(pending.findIndex((p) => p.item === item), 1)[0]!.resolve(`done ${item}`);
+		pending
+			.splice(
+				pending.findIndex((p) => p.item === item),
+				1,
+			)[0]!
+			.resolve(`done ${item}`);
 		await new Promise((resolve) => setImmediate(resolve));
 	};
 	await new Promise((resolve) => setImmediate(resolve));

@@ -45,7 +45,9 @@ describe('validateConfig', () => {
 			- \`overview.slug\`: \`overview.slug\` must be \`index\` or a lowercase path such as \`prds\` or \`docs/requirements\`.
 			- \`colour\` is not an option."
 		`);
-		expect(hint).toContain('Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`');
+		expect(hint).toContain(
+			'Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`',
+		);
 	});
 });
 

@@ -3,12 +3,14 @@ import { expect, test } from 'vitest';
 import { validateConfig } from '../../src/integration/config.ts';
 import { findSitePolicies, getPolicyHead } from '../../src/integration/rendering/content-security-policy.ts';
 
-const BUILT_IN = "img-src 'self' data:; media-src 'self'; font-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'";
+const BUILT_IN =
+	"img-src 'self' data:; media-src 'self'; font-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'";
 const meta = (content: string) => ({ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content } });
 
 test('every page that shows PRDs or specs gets the built-in policy; remote images only on PRD pages when allowed', () => {
 	const options = validateConfig({});
-	for (const kind of ['prd', 'spec', 'overview', 'open-questions'] as const) expect(getPolicyHead(kind, options, [])).toEqual([meta(BUILT_IN)]);
+	for (const kind of ['prd', 'spec', 'overview', 'open-questions'] as const)
+		expect(getPolicyHead(kind, options, [])).toEqual([meta(BUILT_IN)]);
 	const remote = validateConfig({ remoteImages: 'prds' });
 	expect(getPolicyHead('prd', remote, [])).toEqual([meta(BUILT_IN.replace("img-src 'self' data:", "img-src 'self' data: https:"))]);
 	expect(getPolicyHead('spec', remote, [])).toEqual([meta(BUILT_IN)]);
@@ -31,5 +33,7 @@ test('the site’s own policies from Starlight’s head are kept beside ours (St
 
 test('the options are validated', () => {
 	expect(() => validateConfig({ remoteImages: true })).toThrow("`remoteImages` must be `false` or `'prds'`.");
-	expect(() => validateConfig({ contentSecurityPolicy: 42 })).toThrow('`contentSecurityPolicy` must be `true`, `false` or a policy string.');
+	expect(() => validateConfig({ contentSecurityPolicy: 42 })).toThrow(
+		'`contentSecurityPolicy` must be `true`, `false` or a policy string.',
+	);
 });

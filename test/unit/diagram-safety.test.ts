@@ -7,25 +7,40 @@ const MB = 1024 * 1024;
 
 describe('sanitizeDiagram', () => {
 	test('a plain diagram is rendered as written', () => {
-		const source = 'graph TB\n    A["Web app"] --> B[(DB)]\n    style A fill:#f9f,stroke:#333,stroke-width:4px\n    classDef hot fill:#f96,color:white;';
+		const source =
+			'graph TB\n    A["Web app"] --> B[(DB)]\n    style A fill:#f9f,stroke:#333,stroke-width:4px\n    classDef hot fill:#f96,color:white;';
 		expect(sanitizeDiagram(source)).toEqual({ action: 'render', source, removed: [] });
 	});
 
 	test('directives are removed, wherever they are and however they are written', () => {
-		const source = "%%{init: {'themeCSS': 'g { background: red }'}}%%\ngraph TB\n  A --> B\n  %%{ init: { 'fontFamily': 'x' } }%%\n  B[\"%%{wrap}%%\"] --> C";
+		const source =
+			"%%{init: {'themeCSS': 'g { background: red }'}}%%\ngraph TB\n  A --> B\n  %%{ init: { 'fontFamily': 'x' } }%%\n  B[\"%%{wrap}%%\"] --> C";
 		const verdict = sanitizeDiagram(source);
 		expect(verdict).toMatchObject({ action: 'render', removed: ['a `%%{...}%%` directive'] });
 		expect(verdict.action === 'render' && verdict.source).not.toContain('%%{');
 		// An unclosed directive runs to the end, as mermaid reads it.
-		expect(sanitizeDiagram('graph TB\n A --> B\n%%{init: {"theme": "dark"')).toMatchObject({ action: 'render', source: 'graph TB\n A --> B\n' });
+		expect(sanitizeDiagram('graph TB\n A --> B\n%%{init: {"theme": "dark"')).toMatchObject({
+			action: 'render',
+			source: 'graph TB\n A --> B\n',
+		});
 		// Directives that join into a new one when removed are refused.
 		expect(sanitizeDiagram('graph TB\n%%%%{x}%%{init:{}}%%').action).toBe('refuse');
 	});
 
 	test('frontmatter keeps its title only', () => {
-		const verdict = sanitizeDiagram('---\ntitle: Flow "one"\nconfig:\n  themeCSS: ".node rect { fill: url(#x) }"\n  fontFamily: "x; background: red"\n---\nflowchart LR\n  A --> B');
-		expect(verdict).toEqual({ action: 'render', source: '---\ntitle: "Flow \\"one\\""\n---\nflowchart LR\n  A --> B', removed: ['its frontmatter `config`'] });
-		expect(sanitizeDiagram('\n\n  ---\nconfig: {theme: dark}\n  ---\ngraph TB\n A')).toEqual({ action: 'render', source: 'graph TB\n A', removed: ['its frontmatter `config`'] });
+		const verdict = sanitizeDiagram(
+			'---\ntitle: Flow "one"\nconfig:\n  themeCSS: ".node rect { fill: url(#x) }"\n  fontFamily: "x; background: red"\n---\nflowchart LR\n  A --> B',
+		);
+		expect(verdict).toEqual({
+			action: 'render',
+			source: '---\ntitle: "Flow \\"one\\""\n---\nflowchart LR\n  A --> B',
+			removed: ['its frontmatter `config`'],
+		});
+		expect(sanitizeDiagram('\n\n  ---\nconfig: {theme: dark}\n  ---\ngraph TB\n A')).toEqual({
+			action: 'render',
+			source: 'graph TB\n A',
+			removed: ['its frontmatter `config`'],
+		});
 		expect(sanitizeDiagram('---\nconfig: x\ngraph TB').action).toBe('refuse');
 	});
 
@@ -50,7 +65,11 @@ describe('sanitizeDiagram', () => {
 		expect(sanitizeDiagram('%%{'.repeat(MB / 3)).action).toBe('refuse');
 		expect(sanitizeDiagram(`graph TB\n${'@{ img: '.repeat(6000)}`).action).toBe('refuse');
 		expect(sanitizeDiagram(`graph TB\n${'@{ img '.repeat(6000)}`).action).toBe('render');
-		expect(sanitizeDiagram(`graph TB\n${'%%{'.repeat(16_000)}`)).toEqual({ action: 'render', source: 'graph TB\n', removed: ['a `%%{...}%%` directive'] });
+		expect(sanitizeDiagram(`graph TB\n${'%%{'.repeat(16_000)}`)).toEqual({
+			action: 'render',
+			source: 'graph TB\n',
+			removed: ['a `%%{...}%%` directive'],
+		});
 	});
 });
 

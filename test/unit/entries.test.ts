@@ -38,7 +38,12 @@ const report: ProjectReport = {
 	problems: [],
 	warnings: [],
 	prds: [
-		status('checkout', { title: 'Checkout <b>flow</b>', status: 'approved', owner: 'Pay team', tags: ['web'], related: ['search'] }, 'fresh', {}),
+		status(
+			'checkout',
+			{ title: 'Checkout <b>flow</b>', status: 'approved', owner: 'Pay team', tags: ['web'], related: ['search'] },
+			'fresh',
+			{},
+		),
 		status('search', { title: 'Search', owner: 'Search | team' }, 'stale', {}),
 		status('new-one', { title: 'New one' }, 'missing'),
 	],
@@ -51,7 +56,10 @@ const options: EntryOptions = {
 	specsDir: 'src/content/specs',
 };
 
-const CSP_META = { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: expect.stringContaining("img-src 'self' data:;") } };
+const CSP_META = {
+	tag: 'meta',
+	attrs: { 'http-equiv': 'Content-Security-Policy', content: expect.stringContaining("img-src 'self' data:;") },
+};
 
 describe('buildEntries', () => {
 	const entries = buildEntries(report, options);
@@ -89,7 +97,9 @@ describe('buildEntries', () => {
 	});
 
 	test('a stale spec is published with a warning', () => {
-		expect(byId.get('specs/search')!.body).toMatch(/^:::caution\[Stale specification\]\nThe PRD \[Search\]\(<\/docs\/prds\/search\/>\) changed after/);
+		expect(byId.get('specs/search')!.body).toMatch(
+			/^:::caution\[Stale specification\]\nThe PRD \[Search\]\(<\/docs\/prds\/search\/>\) changed after/,
+		);
 		expect(byId.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]');
 	});
 
@@ -106,14 +116,18 @@ describe('buildEntries', () => {
 		expect(overview.body).toContain(
 			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |',
 		);
-		expect(overview.body).toContain('| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |');
+		expect(overview.body).toContain(
+			'| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |',
+		);
 		expect(overview.body).toContain('| [New one](</docs/prds/new-one/>) | Draft | — | — | [Missing](</docs/specs/new-one/>) | — | — |');
 	});
 
 	test('edit links point at the real PRD and spec files when Starlight has editLink.baseUrl', () => {
 		const withEdit = buildEntries(report, { ...options, editLinkBaseUrl: 'https://example.com/repo/edit/main' });
 		expect(withEdit.find((e) => e.id === 'prds/checkout')!.data.editUrl).toBe('https://example.com/repo/edit/main/prds/checkout.md');
-		expect(withEdit.find((e) => e.id === 'specs/checkout')!.data.editUrl).toBe('https://example.com/repo/edit/main/src/content/specs/checkout.md');
+		expect(withEdit.find((e) => e.id === 'specs/checkout')!.data.editUrl).toBe(
+			'https://example.com/repo/edit/main/src/content/specs/checkout.md',
+		);
 	});
 
 	test('no overview when it is turned off; the home page when its slug is index', () => {
@@ -129,7 +143,9 @@ describe('buildEntries', () => {
 				status('checkout', { title: 'Checkout' }, 'fresh', {
 					body: '# Technical Specification: Pay\n\n## API Design\n\nx\n\n## Clarification Requests or Feedback\n\n- Which PSP?\n- Refund window?\n\n```md\n## not a heading\n```',
 				}),
-				status('search', { title: 'Search' }, 'stale', { body: '# Technical Specification: S\n\n## Clarification Requests or Feedback\n\n1. Languages?\n\n## Appendix\n\nNot a question.' }),
+				status('search', { title: 'Search' }, 'stale', {
+					body: '# Technical Specification: S\n\n## Clarification Requests or Feedback\n\n1. Languages?\n\n## Appendix\n\nNot a question.',
+				}),
 				status('new-one', { title: 'New one' }, 'missing'),
 			],
 		};
@@ -138,22 +154,38 @@ describe('buildEntries', () => {
 		expect(page.body).toContain(
 			'## Checkout\n\nFrom the [technical specification](</docs/specs/checkout/#clarification-requests-or-feedback>) of [Checkout](</docs/prds/checkout/>).\n\n- Which PSP?\n- Refund window?\n\n```md\n## not a heading\n```',
 		);
-		expect(page.body).toContain('## Search\n\nFrom the [technical specification](</docs/specs/search/#clarification-requests-or-feedback>) of [Search](</docs/prds/search/>), which is stale');
+		expect(page.body).toContain(
+			'## Search\n\nFrom the [technical specification](</docs/specs/search/#clarification-requests-or-feedback>) of [Search](</docs/prds/search/>), which is stale',
+		);
 		expect(page.body).toContain('1. Languages?');
 		expect(page.body).not.toContain('Not a question.');
-		expect(page.body).toContain('## No spec yet\n\nThese PRDs have no specification, so no questions yet: [New one](</docs/prds/new-one/>).');
+		expect(page.body).toContain(
+			'## No spec yet\n\nThese PRDs have no specification, so no questions yet: [New one](</docs/prds/new-one/>).',
+		);
 	});
 });
 
 test('the sidebar groups each PRD with its spec and badges specs that are not fresh', () => {
 	expect(
-		buildSidebarGroup(report, { label: 'Specifications', position: 'start', layout: 'auto' }, { slug: 'prds', title: 'All PRDs' }, { slug: 'open-questions', title: 'Open questions', section: 'x' }),
+		buildSidebarGroup(
+			report,
+			{ label: 'Specifications', position: 'start', layout: 'auto' },
+			{ slug: 'prds', title: 'All PRDs' },
+			{ slug: 'open-questions', title: 'Open questions', section: 'x' },
+		),
 	).toEqual({
 		label: 'Specifications',
 		items: [
 			{ label: 'All PRDs', slug: 'prds' },
 			{ label: 'Open questions', slug: 'open-questions' },
-			{ label: 'Checkout ‹b›flow‹/b›', collapsed: false, items: [{ label: 'Requirements', slug: 'prds/checkout' }, { label: 'Technical spec', slug: 'specs/checkout' }] },
+			{
+				label: 'Checkout ‹b›flow‹/b›',
+				collapsed: false,
+				items: [
+					{ label: 'Requirements', slug: 'prds/checkout' },
+					{ label: 'Technical spec', slug: 'specs/checkout' },
+				],
+			},
 			{
 				label: 'Search',
 				collapsed: false,

@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { computeInputHash, sha256 } from '../../src/integration/prompt/cache-key.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 
-const TEMPLATE_TEXT = 'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
+const TEMPLATE_TEXT =
+	'App: [APP NAME]\nPRD:\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nConstraints:\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\n';
 const TEMPLATE = sha256(TEMPLATE_TEXT);
 
 function prd(frontmatter: Record<string, unknown>, body = '## Goal\n\nShip it.') {
@@ -49,7 +50,9 @@ describe('computeInputHash', () => {
 	});
 
 	test('values are kept apart: moving text from the app name to the body changes the hash', () => {
-		expect(computeInputHash(TEMPLATE, prd({ appName: 'Pay' }, 'wise body'))).not.toBe(computeInputHash(TEMPLATE, prd({ appName: 'Paywise' }, ' body')));
+		expect(computeInputHash(TEMPLATE, prd({ appName: 'Pay' }, 'wise body'))).not.toBe(
+			computeInputHash(TEMPLATE, prd({ appName: 'Paywise' }, ' body')),
+		);
 	});
 
 	test('a constraints list and the same list written as text hash alike', () => {

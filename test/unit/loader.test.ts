@@ -43,7 +43,12 @@ function createContext(root: string) {
 			entries: () => [...entries.entries()],
 			clear: () => entries.clear(),
 		},
-		meta: { get: (k: string) => meta.get(k), set: (k: string, v: string) => void meta.set(k, v), has: (k: string) => meta.has(k), delete: (k: string) => void meta.delete(k) },
+		meta: {
+			get: (k: string) => meta.get(k),
+			set: (k: string, v: string) => void meta.set(k, v),
+			has: (k: string) => meta.has(k),
+			delete: (k: string) => void meta.delete(k),
+		},
 		logger,
 		parseData: async ({ data }: { data: Record<string, unknown> }) => data,
 		generateDigest: (data: unknown) => createHash('sha1').update(JSON.stringify(data)).digest('hex'),
@@ -94,7 +99,10 @@ describe('prdSpecsLoader', () => {
 		setSharedState(root, createSharedState(validateConfig({})));
 		await prdSpecsLoader().load(context);
 		// The PRD page (status shown) and the overview changed; the spec page did not.
-		expect(rendered.slice(firstCount).map((path) => path.slice(root.length))).toEqual(['/src/content/docs/prds/alpha.md', '/src/content/docs/prds.md']);
+		expect(rendered.slice(firstCount).map((path) => path.slice(root.length))).toEqual([
+			'/src/content/docs/prds/alpha.md',
+			'/src/content/docs/prds.md',
+		]);
 
 		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved') });
 		await rm(join(root, 'prds/beta.md'));
@@ -124,7 +132,12 @@ describe('prdSpecsLoader', () => {
 		await writeFreshSpec(root, 'beta', `# Technical Specification: Beta\n\n## A\n\n${'1. '.repeat(33)}x\n`);
 		setSharedState(root, createSharedState(validateConfig({})));
 		const { context, rendered } = createContext(root);
-		const error = await prdSpecsLoader().load(context).then(() => undefined, (thrown: Error) => thrown);
+		const error = await prdSpecsLoader()
+			.load(context)
+			.then(
+				() => undefined,
+				(thrown: Error) => thrown,
+			);
 		expect(error?.message).toContain('3 pages could not be published:');
 		expect(error?.message).toContain('- prds/deep.md › body: line 7 opens 40 nested quotes or lists; at most 32 are allowed.');
 		expect(error?.message).toContain('- prds/deeper.md › body: line 5 opens 500000 nested quotes or lists; at most 32 are allowed.');

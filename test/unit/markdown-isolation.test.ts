@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { isolateFragment } from '../../src/integration/markdown/fragment.ts';
 import { neutralizeRawTextBlocks } from '../../src/integration/markdown/html-blocks.ts';
 
-const render = async (markdown: string) => (await (await createSatteriMarkdownProcessor({ syntaxHighlight: false })).render(markdown, {})).code;
+const render = async (markdown: string) =>
+	(await (await createSatteriMarkdownProcessor({ syntaxHighlight: false })).render(markdown, {})).code;
 
 describe('neutralizeRawTextBlocks', () => {
 	test('Sätteri alone lets <PRE> swallow the rest of the document (the bug this works around)', async () => {
@@ -12,9 +13,12 @@ describe('neutralizeRawTextBlocks', () => {
 	});
 
 	test('after it, the rest of the document is markdown again, and the tag reads the same', async () => {
-		const source = '<PRE>x</PRE>\n\n## After\n\n> <Script>y</SCRIPT>\n\n## Later\n\n```html\n<PRE>in code</PRE>\n```\n\n<textarea>\n\n## Last\n';
+		const source =
+			'<PRE>x</PRE>\n\n## After\n\n> <Script>y</SCRIPT>\n\n## Later\n\n```html\n<PRE>in code</PRE>\n```\n\n<textarea>\n\n## Last\n';
 		const neutral = neutralizeRawTextBlocks(source);
-		expect(neutral).toBe('&lt;PRE>x</PRE>\n\n## After\n\n> &lt;Script>y</SCRIPT>\n\n## Later\n\n```html\n<PRE>in code</PRE>\n```\n\n&lt;textarea>\n\n## Last\n');
+		expect(neutral).toBe(
+			'&lt;PRE>x</PRE>\n\n## After\n\n> &lt;Script>y</SCRIPT>\n\n## Later\n\n```html\n<PRE>in code</PRE>\n```\n\n&lt;textarea>\n\n## Last\n',
+		);
 		const html = await render(neutral);
 		expect(html).toMatch(/<h2[^>]*>After<\/h2>/);
 		expect(html).toMatch(/<h2[^>]*>Later<\/h2>/);
@@ -37,18 +41,24 @@ describe('neutralizeRawTextBlocks', () => {
 describe('isolateFragment', () => {
 	test('closes what the piece opens', () => {
 		expect(isolateFragment('- Which regions?\n\n```js\nunclosed fence', 'q1')).toBe('- Which regions?\n\n```js\nunclosed fence\n```');
-		expect(isolateFragment(':::caution[Trap]\nEverything after this is in my box', 'q1')).toBe(':::caution[Trap]\nEverything after this is in my box\n:::');
+		expect(isolateFragment(':::caution[Trap]\nEverything after this is in my box', 'q1')).toBe(
+			':::caution[Trap]\nEverything after this is in my box\n:::',
+		);
 		expect(isolateFragment('~~~~\n````\n', 'q1')).toBe('`````\n````\n`````');
 	});
 
 	test('resolves its reference links and drops its definitions', () => {
-		expect(isolateFragment('See [docs] and ![logo][l].\n\n[docs]: https://b.example/\n[l]: /logo.png', 'q2')).toBe('See [docs](https://b.example/) and ![logo](/logo.png).');
+		expect(isolateFragment('See [docs] and ![logo][l].\n\n[docs]: https://b.example/\n[l]: /logo.png', 'q2')).toBe(
+			'See [docs](https://b.example/) and ![logo](/logo.png).',
+		);
 	});
 
 	test('prefixes its footnotes, lowers its headings and shows raw HTML as text', () => {
 		expect(isolateFragment('Note[^1].\n\n[^1]: a footnote', 'q3')).toBe('Note[^q3-1].\n\n[^q3-1]: a footnote');
 		expect(isolateFragment('# Big\n\n## Mid\n\n#### Deep', 'q')).toBe('### Big\n\n### Mid\n\n#### Deep');
-		expect(isolateFragment('<PRE>x</PRE>\n\nafter <img src=x onerror=alert(1)>', 'q')).toBe('\\<PRE>x\\</PRE>\n\nafter \\<img src=x onerror=alert(1)>');
+		expect(isolateFragment('<PRE>x</PRE>\n\nafter <img src=x onerror=alert(1)>', 'q')).toBe(
+			'\\<PRE>x\\</PRE>\n\nafter \\<img src=x onerror=alert(1)>',
+		);
 	});
 
 	test('pieces placed one after the other stay apart when rendered', async () => {

@@ -29,14 +29,27 @@ function policy(problems: Problem[], warnings: Problem[] = [], remoteImages = fa
 	};
 }
 
-type Render = (markdown: string, path: string, problems: Problem[], warnings?: Problem[], options?: { directives?: boolean }) => Promise<string>;
+type Render = (
+	markdown: string,
+	path: string,
+	problems: Problem[],
+	warnings?: Problem[],
+	options?: { directives?: boolean },
+) => Promise<string>;
 
 /** Stands in for astro-mermaid, after our plugin: a diagram becomes `<pre class="mermaid">`. */
-const mermaidSatteri = { name: 'mermaid', code: (node: { lang?: string | null; value: string }) => (node.lang === 'mermaid' ? { type: 'html' as const, value: `<pre class="mermaid">${node.value.replace(/</g, '&lt;')}</pre>` } : undefined) };
+const mermaidSatteri = {
+	name: 'mermaid',
+	code: (node: { lang?: string | null; value: string }) =>
+		node.lang === 'mermaid'
+			? { type: 'html' as const, value: `<pre class="mermaid">${node.value.replace(/</g, '&lt;')}</pre>` }
+			: undefined,
+};
 
 const mermaidRemark = (tree: Root) => {
 	visit(tree, 'code', (node, index, parent) => {
-		if (node.lang === 'mermaid' && parent && index !== undefined) parent.children[index] = { type: 'html', value: `<pre class="mermaid">${node.value.replace(/</g, '&lt;')}</pre>` };
+		if (node.lang === 'mermaid' && parent && index !== undefined)
+			parent.children[index] = { type: 'html', value: `<pre class="mermaid">${node.value.replace(/</g, '&lt;')}</pre>` };
 	});
 };
 
@@ -56,7 +69,10 @@ const processors: [string, Render][] = [
 		'unified (remark)',
 		async (markdown, path, problems, warnings = [], { directives = false } = {}) => {
 			const remarkPlugins = [createRemarkPlugin(policy(problems, warnings)), () => mermaidRemark];
-			const processor = await createMarkdownProcessor({ remarkPlugins: directives ? [remarkDirective, ...remarkPlugins] : remarkPlugins, syntaxHighlight: false });
+			const processor = await createMarkdownProcessor({
+				remarkPlugins: directives ? [remarkDirective, ...remarkPlugins] : remarkPlugins,
+				syntaxHighlight: false,
+			});
 			return (await processor.render(markdown, { fileURL: new URL(`file://${path}`) })).code;
 		},
 	],
@@ -65,7 +81,11 @@ const processors: [string, Render][] = [
 describe.each(processors)('markdown plugin under %s', (_, render) => {
 	test('resolves prd: and spec: links under the base path, in any document', async () => {
 		const problems: Problem[] = [];
-		const html = await render('See [checkout](prd:checkout), its [API](spec:checkout#api-design) and [ref][s].\n\n[s]: spec:search', TRUSTED, problems);
+		const html = await render(
+			'See [checkout](prd:checkout), its [API](spec:checkout#api-design) and [ref][s].\n\n[s]: spec:search',
+			TRUSTED,
+			problems,
+		);
 		expect(html).toContain('<a href="/docs/prds/checkout/">checkout</a>');
 		expect(html).toContain('<a href="/docs/specs/checkout/#api-design">API</a>');
 		expect(html).toContain('<a href="/docs/specs/search/">ref</a>');
@@ -76,8 +96,16 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 		const problems: Problem[] = [];
 		await render('See [nothing](prd:nope) and [none](spec:gone).', UNTRUSTED, problems);
 		expect(problems).toEqual([
-			expect.objectContaining({ file: 'prds/corpus.md', field: 'link prd:nope', message: 'points at the PRD "nope", which does not exist.' }),
-			expect.objectContaining({ file: 'prds/corpus.md', field: 'link spec:gone', message: 'points at the spec "gone", which does not exist.' }),
+			expect.objectContaining({
+				file: 'prds/corpus.md',
+				field: 'link prd:nope',
+				message: 'points at the PRD "nope", which does not exist.',
+			}),
+			expect.objectContaining({
+				file: 'prds/corpus.md',
+				field: 'link spec:gone',
+				message: 'points at the spec "gone", which does not exist.',
+			}),
 		]);
 	});
 
@@ -161,7 +189,9 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 	test('an aside keeps its default icon', async () => {
 		const warnings: Problem[] = [];
 		await render(':::note{icon="does-not-exist"}\nHi\n:::', UNTRUSTED, [], warnings, { directives: true });
-		expect(warnings).toEqual([expect.objectContaining({ field: ':::note', message: 'has a custom `icon`, which is not used on PRD and spec pages.' })]);
+		expect(warnings).toEqual([
+			expect.objectContaining({ field: ':::note', message: 'has a custom `icon`, which is not used on PRD and spec pages.' }),
+		]);
 	});
 
 	test('leaves hand-written (trusted) documents’ HTML alone', async () => {
@@ -172,8 +202,17 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 });
 
 test('isSafeUrl allows web links and rejects script and data URLs however they are written', () => {
-	for (const url of ['https://example.com', 'http://x', 'mailto:a@b.c', '/docs/', '../x', '#top', 'page?q=1:2']) expect(isSafeUrl(url), url).toBe(true);
-	for (const url of ['javascript:alert(1)', ' JAVASCRIPT:x', 'java\tscript:x', '\u0001javascript:x', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) {
+	for (const url of ['https://example.com', 'http://x', 'mailto:a@b.c', '/docs/', '../x', '#top', 'page?q=1:2'])
+		expect(isSafeUrl(url), url).toBe(true);
+	for (const url of [
+		'javascript:alert(1)',
+		' JAVASCRIPT:x',
+		'java\tscript:x',
+		'\u0001javascript:x',
+		'data:text/html,x',
+		'vbscript:x',
+		'file:///etc/passwd',
+	]) {
 		expect(isSafeUrl(url), url).toBe(false);
 	}
 });
@@ -188,8 +227,13 @@ test('resolveSpecLink', () => {
 
 test('remoteImages: a page that allows remote images shows them (PRD pages with the option)', async () => {
 	const warnings: Problem[] = [];
-	const processor = await createSatteriMarkdownProcessor({ mdastPlugins: [createSatteriPlugin(policy([], warnings, true))], syntaxHighlight: false });
-	const html = (await processor.render('![shot](https://screenshots.example/a.png) ![local](x.png)', { fileURL: new URL(`file://${UNTRUSTED}`) })).code;
+	const processor = await createSatteriMarkdownProcessor({
+		mdastPlugins: [createSatteriPlugin(policy([], warnings, true))],
+		syntaxHighlight: false,
+	});
+	const html = (
+		await processor.render('![shot](https://screenshots.example/a.png) ![local](x.png)', { fileURL: new URL(`file://${UNTRUSTED}`) })
+	).code;
 	expect(html).toContain('<img src="https://screenshots.example/a.png" alt="shot">');
 	expect(html).not.toContain('x.png"');
 	expect(warnings.map((w) => w.field)).toEqual(['image x.png']);

@@ -23,8 +23,12 @@ describe('findDeepNesting', () => {
 	test('the line number is the first line over the limit', () => {
 		const text = ['# Title', '', '> > quote', `${'- '.repeat(40)}item`, `${'> '.repeat(50)}later`].join('\n');
 		expect(findDeepNesting(text, MAX)).toEqual({ line: 4, depth: 40 });
-		expect(describeDeepNesting({ line: 12, depth: 40 }, MAX).message).toBe('line 12 opens 40 nested quotes or lists; at most 32 are allowed.');
-		expect(describeDeepNesting({ line: 4, depth: 40 }, MAX, 5).message).toBe('line 9 opens 40 nested quotes or lists; at most 32 are allowed.');
+		expect(describeDeepNesting({ line: 12, depth: 40 }, MAX).message).toBe(
+			'line 12 opens 40 nested quotes or lists; at most 32 are allowed.',
+		);
+		expect(describeDeepNesting({ line: 4, depth: 40 }, MAX, 5).message).toBe(
+			'line 9 opens 40 nested quotes or lists; at most 32 are allowed.',
+		);
 	});
 
 	test('what is not a container marker stops the count', () => {

@@ -54,7 +54,10 @@ describe.each(['chat', 'responses'] as const)('OpenAI generator over the %s API'
 	});
 
 	test('a 429 with Retry-After is retried by the SDK, then succeeds', async () => {
-		server.queue.push({ type: 'error', status: 429, message: 'Rate limit reached', headers: { 'retry-after-ms': '50' } }, { type: 'text', content: 'done' });
+		server.queue.push(
+			{ type: 'error', status: 429, message: 'Rate limit reached', headers: { 'retry-after-ms': '50' } },
+			{ type: 'text', content: 'done' },
+		);
 		const result = await generator({ api }).generate([{ role: 'user', content: 'x' }]);
 		expect(result.text).toBe('done');
 		expect(server.requests).toHaveLength(2);
@@ -98,7 +101,11 @@ describe('OpenAI generator failures', () => {
 	});
 
 	test('a 401 that echoes the key is reported without the key', async () => {
-		server.handler = () => ({ type: 'error', status: 401, message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.example/keys.` });
+		server.handler = () => ({
+			type: 'error',
+			status: 401,
+			message: `Incorrect API key provided: ${API_KEY}. You can find your API key at https://platform.example/keys.`,
+		});
 		const error = await failure(generator().generate([{ role: 'user', content: 'x' }]));
 		expect(error.message).toContain('the API answered 401 (check `OPENAI_API_KEY`)');
 		expect(error.message).not.toContain(API_KEY);
@@ -131,7 +138,12 @@ describe.each(['chat', 'responses'] as const)('failures after the 200, over the 
 	});
 
 	test('a server error in the middle of the answer is retried, and the retry’s answer is used', async () => {
-		server.queue.push({ type: 'text', content: LONG_TEXT, chunkSize: 100, streamError: { afterChars: 500, message: SERVER_ERROR, code: 'server_error' } });
+		server.queue.push({
+			type: 'text',
+			content: LONG_TEXT,
+			chunkSize: 100,
+			streamError: { afterChars: 500, message: SERVER_ERROR, code: 'server_error' },
+		});
 		server.queue.push({ type: 'text', content: LONG_TEXT });
 		const result = await generator({ api }).generate([{ role: 'user', content: 'x' }]);
 		expect(result.text).toBe(LONG_TEXT);
@@ -139,7 +151,12 @@ describe.each(['chat', 'responses'] as const)('failures after the 200, over the 
 	});
 
 	test('a server error in the middle of every answer fails after our retries, with the server’s message', async () => {
-		server.handler = () => ({ type: 'text', content: LONG_TEXT, chunkSize: 100, streamError: { afterChars: 500, message: SERVER_ERROR, code: 'server_error' } });
+		server.handler = () => ({
+			type: 'text',
+			content: LONG_TEXT,
+			chunkSize: 100,
+			streamError: { afterChars: 500, message: SERVER_ERROR, code: 'server_error' },
+		});
 		const error = await failure(generator({ api, retries: 1 }).generate([{ role: 'user', content: 'x' }]));
 		expect(error.message).toBe(`the server reported an error mid-answer (server_error): ${SERVER_ERROR} (after 2 attempts)`);
 		expect(server.requests).toHaveLength(2);
@@ -157,14 +174,23 @@ describe.each(['chat', 'responses'] as const)('failures after the 200, over the 
 	});
 
 	test('an error in the stream with no code or type is retried like a broken stream', async () => {
-		server.handler = () => ({ type: 'text', content: LONG_TEXT, chunkSize: 100, streamError: { afterChars: 100, message: 'Something went wrong.', errorType: '' } });
+		server.handler = () => ({
+			type: 'text',
+			content: LONG_TEXT,
+			chunkSize: 100,
+			streamError: { afterChars: 100, message: 'Something went wrong.', errorType: '' },
+		});
 		const error = await failure(generator({ api, retries: 1 }).generate([{ role: 'user', content: 'x' }]));
 		expect(error.message).toBe('the server reported an error mid-answer: Something went wrong. (after 2 attempts)');
 		expect(server.requests).toHaveLength(2);
 	});
 
 	test('an error in the stream that echoes the key is reported without it', async () => {
-		server.handler = () => ({ type: 'text', content: 'x', streamError: { message: `bad key ${API_KEY}`, errorType: 'invalid_request_error' } });
+		server.handler = () => ({
+			type: 'text',
+			content: 'x',
+			streamError: { message: `bad key ${API_KEY}`, errorType: 'invalid_request_error' },
+		});
 		const error = await failure(generator({ api }).generate([{ role: 'user', content: 'x' }]));
 		expect(error.message).toMatch(/^the server reported an error mid-answer/);
 		expect(error.message).not.toContain('DO-NOT-LEAK');
@@ -182,7 +208,9 @@ describe.each(['chat', 'responses'] as const)('failures after the 200, over the 
 				server.requests.length = 0;
 				const error = await failure(generator({ api, timeoutMs: 300, retries }).generate([{ role: 'user', content: 'x' }]));
 				expect(error.message).toMatch(
-					new RegExp(`^no complete answer within 0\\.3 s \\(the \`generation\\.timeoutSeconds\` deadline\\): the answer stalled for [\\d.]+ s after ${where}$`),
+					new RegExp(
+						`^no complete answer within 0\\.3 s \\(the \`generation\\.timeoutSeconds\` deadline\\): the answer stalled for [\\d.]+ s after ${where}$`,
+					),
 				);
 				expect(server.requests).toHaveLength(1);
 			}
@@ -195,7 +223,9 @@ describe.each(['chat', 'responses'] as const)('failures after the 200, over the 
 		async () => {
 			server.handler = () => ({ type: 'text', content: LONG_TEXT, chunkSize: 10, chunkDelayMs: 10 });
 			const error = await failure(generator({ api, timeoutMs: 600, retries: 0 }).generate([{ role: 'user', content: 'x' }]));
-			expect(error.message).toMatch(/^no complete answer within 0\.6 s \(the `generation\.timeoutSeconds` deadline\): the answer was still arriving \([\d,]+ characters so far\)$/);
+			expect(error.message).toMatch(
+				/^no complete answer within 0\.6 s \(the `generation\.timeoutSeconds` deadline\): the answer was still arriving \([\d,]+ characters so far\)$/,
+			);
 			expect(server.requests).toHaveLength(1);
 		},
 		STALL_TEST_TIMEOUT,
@@ -242,14 +272,22 @@ describe('Responses API failure events', () => {
 	});
 
 	test('a response.failed event for a policy reason is not retried', async () => {
-		server.handler = () => ({ type: 'text', content: LONG_TEXT, streamError: { event: 'response.failed', code: 'bio_policy', message: 'Blocked by policy.' } });
+		server.handler = () => ({
+			type: 'text',
+			content: LONG_TEXT,
+			streamError: { event: 'response.failed', code: 'bio_policy', message: 'Blocked by policy.' },
+		});
 		const error = await failure(generator({ api: 'responses', retries: 2 }).generate([{ role: 'user', content: 'x' }]));
 		expect(error.message).toBe('the response failed mid-answer (bio_policy): Blocked by policy.');
 		expect(server.requests).toHaveLength(1);
 	});
 
 	test('a response.failed event followed by a good answer uses the good answer', async () => {
-		server.queue.push({ type: 'text', content: LONG_TEXT, streamError: { afterChars: 200, event: 'response.failed', code: 'rate_limit_exceeded', message: 'Slow down.' } });
+		server.queue.push({
+			type: 'text',
+			content: LONG_TEXT,
+			streamError: { afterChars: 200, event: 'response.failed', code: 'rate_limit_exceeded', message: 'Slow down.' },
+		});
 		server.queue.push({ type: 'text', content: LONG_TEXT });
 		const result = await generator({ api: 'responses' }).generate([{ role: 'user', content: 'x' }]);
 		expect(result.text).toBe(LONG_TEXT);
@@ -260,6 +298,8 @@ describe('Responses API failure events', () => {
 test('a 429 storm whose Retry-After is past what the SDK waits (60 s) fails naming the wait asked for', async () => {
 	server.handler = () => ({ type: 'error', status: 429, message: 'You exceeded your current quota.', retryAfter: 3600 });
 	const error = await failure(generator({ retries: 1 }).generate([{ role: 'user', content: 'x' }]));
-	expect(error.message).toBe('the API answered 429 (rate limited or out of quota, after retries; the server asks to wait 3600 s): You exceeded your current quota.');
+	expect(error.message).toBe(
+		'the API answered 429 (rate limited or out of quota, after retries; the server asks to wait 3600 s): You exceeded your current quota.',
+	);
 	expect(server.requests).toHaveLength(2);
 });

@@ -5,12 +5,14 @@ import { cleanSpecOutput } from '../../src/integration/generation/output.ts';
 
 describe('cleanSpecOutput', () => {
 	test('drops the planning block and anything before the title', () => {
-		const text = 'Sure! Here is my plan.\r\n<technical_planning>\r\n# Not the title\r\nThinking...\r\n</technical_planning>\r\n\r\nPreamble.\r\n# Technical Specification: Pay\r\n\r\n## A\r\n';
+		const text =
+			'Sure! Here is my plan.\r\n<technical_planning>\r\n# Not the title\r\nThinking...\r\n</technical_planning>\r\n\r\nPreamble.\r\n# Technical Specification: Pay\r\n\r\n## A\r\n';
 		expect(cleanSpecOutput(text)).toEqual({ body: '# Technical Specification: Pay\n\n## A', problems: [] });
 	});
 
 	test('several planning blocks and attributes go too', () => {
-		const text = '<technical_planning id="1">x</technical_planning># Technical Specification: P\n<TECHNICAL_PLANNING>y</TECHNICAL_PLANNING>\n## A';
+		const text =
+			'<technical_planning id="1">x</technical_planning># Technical Specification: P\n<TECHNICAL_PLANNING>y</TECHNICAL_PLANNING>\n## A';
 		expect(cleanSpecOutput(text).body).toBe('# Technical Specification: P\n\n## A');
 	});
 
@@ -32,7 +34,8 @@ describe('cleanSpecOutput', () => {
 });
 
 test('extractMermaidBlocks finds fenced mermaid blocks with their section', () => {
-	const markdown = '## One\n\n```mermaid\ngraph TB\n  A --> B\n```\n\n## Two\n\n````md\n```mermaid\nnot this\n```\n````\n\n~~~mermaid title\nsequenceDiagram\n  A->>B: hi\n~~~\n';
+	const markdown =
+		'## One\n\n```mermaid\ngraph TB\n  A --> B\n```\n\n## Two\n\n````md\n```mermaid\nnot this\n```\n````\n\n~~~mermaid title\nsequenceDiagram\n  A->>B: hi\n~~~\n';
 	expect(extractMermaidBlocks(markdown)).toEqual([
 		{ index: 1, section: 'One', source: 'graph TB\n  A --> B' },
 		{ index: 2, section: 'Two', source: 'sequenceDiagram\n  A->>B: hi' },

@@ -21,17 +21,42 @@ const list = (count: number, item: (index: number) => string) => `[${Array.from(
 
 /** Field, YAML for a value at the limit and one over it, and the message one over must give. */
 const LENGTH_CASES: [string, (length: number) => string, number, string][] = [
-	['title', (n) => `title: ${'t'.repeat(n)}`, LIMITS.titleChars, 'title: `title` is 201 characters long; at most 200 are allowed. Shorten it to at most 200 characters.'],
-	['appName', (n) => `title: T\nappName: ${'a'.repeat(n)}`, LIMITS.titleChars, 'appName: `appName` is 201 characters long; at most 200 are allowed. Shorten it to at most 200 characters.'],
+	[
+		'title',
+		(n) => `title: ${'t'.repeat(n)}`,
+		LIMITS.titleChars,
+		'title: `title` is 201 characters long; at most 200 are allowed. Shorten it to at most 200 characters.',
+	],
+	[
+		'appName',
+		(n) => `title: T\nappName: ${'a'.repeat(n)}`,
+		LIMITS.titleChars,
+		'appName: `appName` is 201 characters long; at most 200 are allowed. Shorten it to at most 200 characters.',
+	],
 	[
 		'description',
 		(n) => `title: T\ndescription: ${'d'.repeat(n)}`,
 		LIMITS.descriptionChars,
 		'description: `description` is 501 characters long; at most 500 are allowed. Shorten it to at most 500 characters.',
 	],
-	['owner', (n) => `title: T\nowner: ${'o'.repeat(n)}`, LIMITS.ownerChars, 'owner: `owner` is 201 characters long; at most 200 are allowed. Shorten it to at most 200 characters.'],
-	['a tag', (n) => `title: T\ntags: [web, ${'g'.repeat(n)}]`, LIMITS.tagChars, 'tags[1]: `tags[1]` is 61 characters long; at most 60 are allowed. Shorten it to at most 60 characters.'],
-	['tags', (n) => `title: T\ntags: ${list(n, (i) => `tag${i}`)}`, LIMITS.tags, 'tags: `tags` lists 31 tags; at most 30 are allowed. Keep at most 30 tags.'],
+	[
+		'owner',
+		(n) => `title: T\nowner: ${'o'.repeat(n)}`,
+		LIMITS.ownerChars,
+		'owner: `owner` is 201 characters long; at most 200 are allowed. Shorten it to at most 200 characters.',
+	],
+	[
+		'a tag',
+		(n) => `title: T\ntags: [web, ${'g'.repeat(n)}]`,
+		LIMITS.tagChars,
+		'tags[1]: `tags[1]` is 61 characters long; at most 60 are allowed. Shorten it to at most 60 characters.',
+	],
+	[
+		'tags',
+		(n) => `title: T\ntags: ${list(n, (i) => `tag${i}`)}`,
+		LIMITS.tags,
+		'tags: `tags` lists 31 tags; at most 30 are allowed. Keep at most 30 tags.',
+	],
 	[
 		'related',
 		(n) => `title: T\nrelated: ${list(n, (i) => `prd-${i}`)}`,
@@ -65,11 +90,14 @@ describe('PRD frontmatter limits', () => {
 	});
 
 	test('one-line fields refuse line breaks and control characters, whatever YAML spelling made them', async () => {
-		const hint = 'Write it on one line, without line breaks, tabs or other control characters (a `\\n` in a quoted value, or a `|` block, is a line break).';
+		const hint =
+			'Write it on one line, without line breaks, tabs or other control characters (a `\\n` in a quoted value, or a `|` block, is a line break).';
 		expect(await problemsOf('title: "Checkout\\nflow"')).toEqual([`title: \`title\` must be one line of text. ${hint}`]);
 		expect(await problemsOf('title: |\n  Checkout\n  flow')).toEqual([`title: \`title\` must be one line of text. ${hint}`]);
 		expect(await problemsOf('title: T\nappName: "A\\rB"')).toEqual([`appName: \`appName\` must be one line of text. ${hint}`]);
-		expect(await problemsOf('title: T\ndescription: "A\\u2028B"')).toEqual([`description: \`description\` must be one line of text. ${hint}`]);
+		expect(await problemsOf('title: T\ndescription: "A\\u2028B"')).toEqual([
+			`description: \`description\` must be one line of text. ${hint}`,
+		]);
 		expect(await problemsOf('title: T\nowner: "A\\u2029B"')).toEqual([`owner: \`owner\` must be one line of text. ${hint}`]);
 		expect(await problemsOf('title: T\nowner: "A\\x1b[31mB"')).toEqual([`owner: \`owner\` must be one line of text. ${hint}`]);
 		expect(await problemsOf('title: T\ntags: [ok, "a\\u007fb"]')).toEqual([`tags[1]: \`tags[1]\` must be one line of text. ${hint}`]);

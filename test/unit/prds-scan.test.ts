@@ -96,8 +96,16 @@ describe('scanPrds', () => {
 		const { prds, problems } = await scanPrds(root, 'prds');
 		expect(prds.map((prd) => prd.id)).toEqual(['checkout']);
 		expect(problems).toEqual([
-			{ file: 'prds/alias.md', message: 'is a symbolic link: only regular files inside the project are read.', hint: 'Replace the link with the PRD file itself.' },
-			{ file: 'prds/secret.md', message: 'is a symbolic link: only regular files inside the project are read.', hint: 'Replace the link with the PRD file itself.' },
+			{
+				file: 'prds/alias.md',
+				message: 'is a symbolic link: only regular files inside the project are read.',
+				hint: 'Replace the link with the PRD file itself.',
+			},
+			{
+				file: 'prds/secret.md',
+				message: 'is a symbolic link: only regular files inside the project are read.',
+				hint: 'Replace the link with the PRD file itself.',
+			},
 		]);
 		expect(JSON.stringify(problems)).not.toContain(outside);
 	});
@@ -113,7 +121,11 @@ describe('scanPrds', () => {
 		const { prds, problems } = await scanPrds(root, 'prds');
 		expect(prds.map((prd) => prd.id)).toEqual(['checkout']);
 		expect(problems).toEqual([
-			{ file: 'prds/pipe.md', message: 'is not a regular file (it is a named pipe).', hint: 'A PRD must be a regular text file: replace it with one, or remove it.' },
+			{
+				file: 'prds/pipe.md',
+				message: 'is not a regular file (it is a named pipe).',
+				hint: 'A PRD must be a regular text file: replace it with one, or remove it.',
+			},
 		]);
 	});
 
@@ -141,7 +153,9 @@ describe('scanPrds', () => {
 		await writeFiles(root, { 'sibling/other.md': prdSource('title: Other') });
 		const up = await scanPrds(join(root, 'docs'), '../sibling');
 		expect(up.prds).toEqual([]);
-		expect(up.problems.map((problem) => problem.message)).toEqual(['`../sibling` resolves to a folder outside the project; PRDs are only read from inside it.']);
+		expect(up.problems.map((problem) => problem.message)).toEqual([
+			'`../sibling` resolves to a folder outside the project; PRDs are only read from inside it.',
+		]);
 	});
 
 	test('a PRD folder that is a link to a folder inside the project is read; a dangling link is no PRDs', async () => {

@@ -38,16 +38,24 @@ describe('the summary line of a generation run', () => {
 		['gpt-6.1-sol', 'about $0.135'], // 0.0279 + 0.1073 = 0.1352
 		['gpt-6-luna', 'about $0.007'], // 0.001395 + 0.005365 = 0.00676
 	])('%s: %s', (model, cost) => {
-		expect(summarizeGeneration(outcomes, 3, model, {})).toBe(`Specs: 2 generated, 3 reused, 0 failed; 13,950 tokens in, 10,730 out; ${cost}.`);
+		expect(summarizeGeneration(outcomes, 3, model, {})).toBe(
+			`Specs: 2 generated, 3 reused, 0 failed; 13,950 tokens in, 10,730 out; ${cost}.`,
+		);
 	});
 
 	test('a price from `generation.prices`; a dollar or more has two decimals; an unknown model is named', () => {
 		const prices = { 'my-model': { input: 0.5, output: 1.5 } };
 		// 0.006975 + 0.016095 = 0.02307
-		expect(summarizeGeneration(outcomes, 0, 'my-model', prices)).toBe('Specs: 2 generated, 0 reused, 0 failed; 13,950 tokens in, 10,730 out; about $0.023.');
+		expect(summarizeGeneration(outcomes, 0, 'my-model', prices)).toBe(
+			'Specs: 2 generated, 0 reused, 0 failed; 13,950 tokens in, 10,730 out; about $0.023.',
+		);
 		// 200,000 in and 100,000 out with gpt-6.1-sol: 0.4 + 1 = 1.4
 		const failed: SpecOutcome = { ...generated(0, 0), status: 'failed' };
-		expect(summarizeGeneration([generated(200_000, 100_000), failed], 1, 'gpt-6.1-sol', {})).toBe('Specs: 1 generated, 1 reused, 1 failed; 200,000 tokens in, 100,000 out; about $1.40.');
-		expect(summarizeGeneration(outcomes, 0, 'qwen3', {})).toBe('Specs: 2 generated, 0 reused, 0 failed; 13,950 tokens in, 10,730 out; cost unknown for qwen3 (set `generation.prices`).');
+		expect(summarizeGeneration([generated(200_000, 100_000), failed], 1, 'gpt-6.1-sol', {})).toBe(
+			'Specs: 1 generated, 1 reused, 1 failed; 200,000 tokens in, 100,000 out; about $1.40.',
+		);
+		expect(summarizeGeneration(outcomes, 0, 'qwen3', {})).toBe(
+			'Specs: 2 generated, 0 reused, 0 failed; 13,950 tokens in, 10,730 out; cost unknown for qwen3 (set `generation.prices`).',
+		);
 	});
 });

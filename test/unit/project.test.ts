@@ -21,10 +21,9 @@ async function project(files: Record<string, string>, specs: string[] = []) {
 
 describe('loadProject', () => {
 	test('fresh, missing, and stale after a body edit but not after a status edit', async () => {
-		const { root, report } = await project(
-			{ 'prds/a.md': prdSource('title: A\nstatus: draft'), 'prds/b.md': prdSource('title: B') },
-			['a'],
-		);
+		const { root, report } = await project({ 'prds/a.md': prdSource('title: A\nstatus: draft'), 'prds/b.md': prdSource('title: B') }, [
+			'a',
+		]);
 		let result = await report();
 		expect(result.problems).toEqual([]);
 		expect(result.warnings).toEqual([]);
@@ -64,7 +63,9 @@ describe('loadProject', () => {
 		await rm(join(root, 'prds/gone.md'));
 		const result = await loadProject(root, options);
 		expect(result.warnings.map((w) => `${w.file}: ${w.message}`)).toEqual([
-			expect.stringMatching(/^src\/content\/specs\/a\.md: lacks the template sections "Technology Stack", .*"Clarification Requests or Feedback"\.$/),
+			expect.stringMatching(
+				/^src\/content\/specs\/a\.md: lacks the template sections "Technology Stack", .*"Clarification Requests or Feedback"\.$/,
+			),
 			'src/content/specs/gone.md: has no PRD (`prds/gone.md`), so it is not published.',
 		]);
 	});

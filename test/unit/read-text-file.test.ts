@@ -86,15 +86,24 @@ describe('readTextFile', () => {
 	test('a folder and a device are not regular files', async () => {
 		const dir = await tempDir();
 		await mkdir(join(dir, 'folder.md'));
-		expect(readTextFile(join(dir, 'folder.md'), { maxBytes: 1024, kind: 'PRD' })).toMatchObject({ ok: false, message: 'is not a regular file (it is a folder).' });
+		expect(readTextFile(join(dir, 'folder.md'), { maxBytes: 1024, kind: 'PRD' })).toMatchObject({
+			ok: false,
+			message: 'is not a regular file (it is a folder).',
+		});
 		if (existsSync('/dev/zero')) {
-			expect(readTextFile('/dev/zero', { maxBytes: 1024, kind: 'spec' })).toMatchObject({ ok: false, message: 'is not a regular file (it is a device).' });
+			expect(readTextFile('/dev/zero', { maxBytes: 1024, kind: 'spec' })).toMatchObject({
+				ok: false,
+				message: 'is not a regular file (it is a device).',
+			});
 		}
 	});
 
 	test('a missing file cannot be read', async () => {
 		const dir = await tempDir();
-		expect(readTextFile(join(dir, 'missing.md'), { maxBytes: 1024, kind: 'PRD' })).toMatchObject({ ok: false, message: 'cannot be read (ENOENT).' });
+		expect(readTextFile(join(dir, 'missing.md'), { maxBytes: 1024, kind: 'PRD' })).toMatchObject({
+			ok: false,
+			message: 'cannot be read (ENOENT).',
+		});
 	});
 
 	test('text that is not UTF-8, or holds NUL bytes, is refused', async () => {

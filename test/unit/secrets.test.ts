@@ -22,27 +22,50 @@ describe('redactSecrets: a key given as a secret', () => {
 	});
 
 	test('every secret of the list is removed; missing ones are skipped', () => {
-		expect(redactSecrets('one: first-secret-1234, two: second-secret-5678', [undefined, 'first-secret-1234', '', 'second-secret-5678'])).toBe('one: [redacted], two: [redacted]');
+		expect(
+			redactSecrets('one: first-secret-1234, two: second-secret-5678', [undefined, 'first-secret-1234', '', 'second-secret-5678']),
+		).toBe('one: [redacted], two: [redacted]');
 	});
 
 	test('a placeholder shorter than eight characters is not applied, so ordinary text is not mangled', () => {
 		// The README's own example for a local server: `OPENAI_API_KEY=local`.
-		expect(redactSecrets('abc abcabc: the local model at localhost via ollama', ['abc', 'x', '', 'local', 'ollama'])).toBe('abc abcabc: the local model at localhost via ollama');
+		expect(redactSecrets('abc abcabc: the local model at localhost via ollama', ['abc', 'x', '', 'local', 'ollama'])).toBe(
+			'abc abcabc: the local model at localhost via ollama',
+		);
 		expect(redactSecrets('key 12345678 used', ['12345678'])).toBe('key [redacted] used');
 	});
 
 	test('the key inside a JSON error body: gone, and the JSON still parses', () => {
-		const body = JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key', key: KEY } });
+		const body = JSON.stringify({
+			error: {
+				message: `Incorrect API key provided: ${KEY}.`,
+				type: 'invalid_request_error',
+				param: null,
+				code: 'invalid_api_key',
+				key: KEY,
+			},
+		});
 		const redacted = redactSecrets(body, [KEY]);
 		expect(redacted).not.toContain(MIDDLE);
-		expect(JSON.parse(redacted)).toEqual({ error: { message: 'Incorrect API key provided: [redacted].', type: 'invalid_request_error', param: null, code: 'invalid_api_key', key: '[redacted]' } });
+		expect(JSON.parse(redacted)).toEqual({
+			error: {
+				message: 'Incorrect API key provided: [redacted].',
+				type: 'invalid_request_error',
+				param: null,
+				code: 'invalid_api_key',
+				key: '[redacted]',
+			},
+		});
 	});
 });
 
 describe('redactSecrets: shapes of keys, with no secret given', () => {
 	test.each([
 		// As OpenAI prints a rejected key: its first characters, stars, its last four.
-		['Incorrect API key provided: sk-proj-Ab3***************************WxYz. You can find your API key at https://platform.openai.com/account/api-keys.', 'Incorrect API key provided: sk-[redacted]. You can find your API key at https://platform.openai.com/account/api-keys.'],
+		[
+			'Incorrect API key provided: sk-proj-Ab3***************************WxYz. You can find your API key at https://platform.openai.com/account/api-keys.',
+			'Incorrect API key provided: sk-[redacted]. You can find your API key at https://platform.openai.com/account/api-keys.',
+		],
 		['Incorrect API key provided: sk-abc12***************************************WxYz.', 'Incorrect API key provided: sk-[redacted].'],
 		['Incorrect API key provided: sk-proj-********************************************WxYz', 'Incorrect API key provided: sk-[redacted]'],
 		['Incorrect API key provided: sk-svcacct-Ab3_***************WxYz.', 'Incorrect API key provided: sk-[redacted].'],

@@ -47,7 +47,13 @@ describe('spec files', () => {
 		`);
 		expect(parseSpecFile(text, 'src/content/specs/checkout.md', 'checkout')).toEqual({
 			ok: true,
-			spec: { id: 'checkout', file: 'src/content/specs/checkout.md', metadata, body: '# Technical Specification: Pay\n\n## A', bodyLine: 14 },
+			spec: {
+				id: 'checkout',
+				file: 'src/content/specs/checkout.md',
+				metadata,
+				body: '# Technical Specification: Pay\n\n## A',
+				bodyLine: 14,
+			},
 		});
 	});
 
@@ -60,18 +66,33 @@ describe('spec files', () => {
 
 	test('model, note and prd have limits', () => {
 		const parse = (fields: Record<string, string>) => {
-			const yaml = Object.entries({ ...fields, prd: 'checkout', inputHash: metadata.inputHash, templateHash: metadata.templateHash, source: 'model', generatedAt: metadata.generatedAt })
+			const yaml = Object.entries({
+				...fields,
+				prd: 'checkout',
+				inputHash: metadata.inputHash,
+				templateHash: metadata.templateHash,
+				source: 'model',
+				generatedAt: metadata.generatedAt,
+			})
 				.map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
 				.join('\n');
 			const result = parseSpecFile(`---\n${yaml}\n---\n# Spec\n`, 'src/content/specs/checkout.md', 'checkout');
 			return result.ok ? [] : result.problems.map((problem) => `${problem.field}: ${problem.message}`);
 		};
 		expect(parse({ model: 'm'.repeat(LIMITS.modelChars) })).toEqual([]);
-		expect(parse({ model: 'm'.repeat(LIMITS.modelChars + 1) })).toEqual(['model: `model` is 201 characters long; at most 200 are allowed.']);
+		expect(parse({ model: 'm'.repeat(LIMITS.modelChars + 1) })).toEqual([
+			'model: `model` is 201 characters long; at most 200 are allowed.',
+		]);
 		expect(parse({ model: 'gpt\nEvil: yes' })).toEqual(['model: `model` must be one line of text.']);
 		expect(parse({ model: 'gpt', note: 'n'.repeat(LIMITS.noteChars) })).toEqual([]);
-		expect(parse({ model: 'gpt', note: 'n'.repeat(LIMITS.noteChars + 1) })).toEqual(['note: `note` is 2,001 characters long; at most 2,000 are allowed.']);
-		const badId = parseSpecFile(serializeSpecFile(metadata, 'Body').replace('prd: checkout', 'prd: ../../etc/x'), 'src/content/specs/checkout.md', 'checkout');
+		expect(parse({ model: 'gpt', note: 'n'.repeat(LIMITS.noteChars + 1) })).toEqual([
+			'note: `note` is 2,001 characters long; at most 2,000 are allowed.',
+		]);
+		const badId = parseSpecFile(
+			serializeSpecFile(metadata, 'Body').replace('prd: checkout', 'prd: ../../etc/x'),
+			'src/content/specs/checkout.md',
+			'checkout',
+		);
 		expect(badId.ok || badId.problems).toEqual([
 			expect.objectContaining({ field: 'prd', message: '`prd` must be the id of the PRD: lowercase letters, digits and dashes.' }),
 		]);
@@ -79,7 +100,8 @@ describe('spec files', () => {
 	});
 
 	test('a `# ` title line longer than the limit is a problem; at the limit it is not', () => {
-		const title = (length: number) => parseSpecFile(serializeSpecFile(metadata, `# ${'T'.repeat(length)}\n\n## A\n`), 'src/content/specs/checkout.md', 'checkout');
+		const title = (length: number) =>
+			parseSpecFile(serializeSpecFile(metadata, `# ${'T'.repeat(length)}\n\n## A\n`), 'src/content/specs/checkout.md', 'checkout');
 		expect(title(LIMITS.titleChars).ok).toBe(true);
 		const result = title(LIMITS.titleChars + 1);
 		expect(result.ok || result.problems).toEqual([
@@ -210,7 +232,9 @@ describe('writeSpecFile outside the project', () => {
 		await expect(writeSpecFile(root, 'src/content/specs', metadata, '# Spec')).rejects.toThrow(/resolves to a folder outside the project/);
 		expect(await readdir(outside)).toEqual([]);
 		await mkdir(join(root, 'site'));
-		await expect(writeSpecFile(join(root, 'site'), '../specs', metadata, '# Spec')).rejects.toThrow(/resolves to a folder outside the project/);
+		await expect(writeSpecFile(join(root, 'site'), '../specs', metadata, '# Spec')).rejects.toThrow(
+			/resolves to a folder outside the project/,
+		);
 		expect(await readdir(root)).toEqual(['site', 'src'].sort());
 	});
 

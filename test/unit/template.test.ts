@@ -25,7 +25,8 @@ describe('loadTemplate', () => {
 	test('reads a site template relative to the root, CRLF normalised', async () => {
 		const root = await tempDir();
 		await writeFiles(root, {
-			'prompts/spec.md': '[APP NAME]\r\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\r\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\r\n<technical_spec_template>\r\n## Only section\r\n</technical_spec_template>\r\n',
+			'prompts/spec.md':
+				'[APP NAME]\r\n[PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\r\n[ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]\r\n<technical_spec_template>\r\n## Only section\r\n</technical_spec_template>\r\n',
 		});
 		const result = await loadTemplate(root, 'prompts/spec.md');
 		expect(result.ok && result.template).toMatchObject({ file: 'prompts/spec.md', sections: ['Only section'] });
@@ -53,7 +54,8 @@ describe('loadTemplate', () => {
 });
 
 describe('fillTemplate', () => {
-	const template = 'Name: [APP NAME]\nPRD: [PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nC: [ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]';
+	const template =
+		'Name: [APP NAME]\nPRD: [PRODUCT REQUIREMENTS DOCUMENT OR SUMMARY]\nC: [ANY SPECIFIC TECHNICAL REQUIREMENTS OR CONSTRAINTS]';
 
 	test('fills all three placeholders once, literally', () => {
 		const filled = fillTemplate(template, { appName: 'Pay$&', prd: 'Quotes [APP NAME] and $1', constraints: 'None' });
@@ -62,7 +64,11 @@ describe('fillTemplate', () => {
 
 	test('prompt inputs: app name falls back to the title, lists become bullets, none becomes a sentence', () => {
 		const frontmatter = PrdFrontmatterSchema.parse({ title: 'Checkout', constraints: ['AWS', 'PCI DSS'] });
-		expect(getPromptInputs({ frontmatter, body: ' Body \n' })).toEqual({ appName: 'Checkout', prd: 'Body', constraints: '- AWS\n- PCI DSS' });
+		expect(getPromptInputs({ frontmatter, body: ' Body \n' })).toEqual({
+			appName: 'Checkout',
+			prd: 'Body',
+			constraints: '- AWS\n- PCI DSS',
+		});
 		const none = PrdFrontmatterSchema.parse({ title: 'Checkout', appName: 'Paywise', constraints: '  ' });
 		expect(getPromptInputs({ frontmatter: none, body: 'B' })).toEqual({ appName: 'Paywise', prd: 'B', constraints: NO_CONSTRAINTS });
 	});
@@ -74,8 +80,12 @@ describe('spec structure', () => {
 	});
 
 	test('findMissingSections ignores case, emphasis and spacing', () => {
-		expect(findMissingSections('## system  architecture overview\n## **API Design**', ['System Architecture Overview', 'API Design', 'Database Schema'])).toEqual([
-			'Database Schema',
-		]);
+		expect(
+			findMissingSections('## system  architecture overview\n## **API Design**', [
+				'System Architecture Overview',
+				'API Design',
+				'Database Schema',
+			]),
+		).toEqual(['Database Schema']);
 	});
 });

@@ -43,7 +43,12 @@ describe('log lines', () => {
 	});
 
 	test('a problem is always one line, whatever its file name and field hold', () => {
-		const line = formatProblem({ file: 'src/content/specs/x\n::error::pwned.md', field: 'bad\n::warning::key', message: 'is not a field.\n::error::x', hint: 'Remove it.' });
+		const line = formatProblem({
+			file: 'src/content/specs/x\n::error::pwned.md',
+			field: 'bad\n::warning::key',
+			message: 'is not a field.\n::error::x',
+			hint: 'Remove it.',
+		});
 		expect(line.split('\n')).toHaveLength(1);
 		expect(line).toBe('src/content/specs/x\\n::error::pwned.md › bad\\n::warning::key: is not a field.\\n::error::x Remove it.');
 	});
@@ -75,10 +80,14 @@ describe('single passes over hostile text', () => {
 	test('a fenced answer is unwrapped by comparing its fences, not with a backreference', () => {
 		expect(cleanSpecOutput('```markdown\n# Technical Specification: X\n\n## A\n```').body).toBe('# Technical Specification: X\n\n## A');
 		expect(cleanSpecOutput('````md\n# Technical Specification: X\n```\n````').body).toBe('# Technical Specification: X\n```');
-		expect(cleanSpecOutput(`\`\`\`${' '.repeat(MB)}x\n# Technical Specification: X\n\`\`\`${' \t'.repeat(MB / 2)}y`).problems).toEqual([expect.stringContaining('title line')]);
+		expect(cleanSpecOutput(`\`\`\`${' '.repeat(MB)}x\n# Technical Specification: X\n\`\`\`${' \t'.repeat(MB / 2)}y`).problems).toEqual([
+			expect.stringContaining('title line'),
+		]);
 		// Fences of different lengths: not unwrapped, so the title is inside a code block.
 		const hostile = `${'`'.repeat(MB)}\n# Technical Specification: X\n${'`'.repeat(MB - 1)}`;
-		expect(cleanSpecOutput(hostile).problems).toEqual([expect.stringContaining('has no `# Technical Specification: <app name>` title line')]);
+		expect(cleanSpecOutput(hostile).problems).toEqual([
+			expect.stringContaining('has no `# Technical Specification: <app name>` title line'),
+		]);
 	});
 
 	test('template sections are found with indexOf', () => {
@@ -87,7 +96,9 @@ describe('single passes over hostile text', () => {
 	});
 
 	test('the link check reads anchors in one pass, even in a tag that never ends', () => {
-		expect(findAnchorHrefs('<a class="x" href="/a/">A</a><A\nHREF=\'/b/\'>B</A><abbr href="/no/">x</abbr><a title="x > y" href=/c/ >')).toEqual(['/a/', '/b/', '/c/']);
+		expect(
+			findAnchorHrefs('<a class="x" href="/a/">A</a><A\nHREF=\'/b/\'>B</A><abbr href="/no/">x</abbr><a title="x > y" href=/c/ >'),
+		).toEqual(['/a/', '/b/', '/c/']);
 		expect(findAnchorHrefs(`<a title="${'<a '.repeat(MB / 3)}`)).toEqual([]);
 		expect(findAnchorHrefs(`<a ${'<a '.repeat(MB / 3)}`)).toEqual([]);
 	});

@@ -7,7 +7,10 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { load } from 'js-yaml';
 
 const ROOT = new URL('../../', import.meta.url);
-const pkg = JSON.parse(await readFile(new URL('package.json', ROOT), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+const pkg = JSON.parse(await readFile(new URL('package.json', ROOT), 'utf8')) as {
+	scripts: Record<string, string>;
+	bin: Record<string, string>;
+};
 
 interface Step {
 	name?: string;
@@ -34,7 +37,9 @@ interface Workflow {
 
 const dir = new URL('.github/workflows/', ROOT);
 const files = (await readdir(dir)).filter((name) => name.endsWith('.yml')).sort();
-const sources = Object.fromEntries(await Promise.all(files.map(async (name) => [name, await readFile(new URL(name, dir), 'utf8')] as const)));
+const sources = Object.fromEntries(
+	await Promise.all(files.map(async (name) => [name, await readFile(new URL(name, dir), 'utf8')] as const)),
+);
 const workflows: Record<string, Workflow> = Object.fromEntries(files.map((name) => [name, load(sources[name]!) as Workflow]));
 
 const allSteps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
@@ -48,9 +53,11 @@ test('every command the workflows run exists', () => {
 	expect(files).toEqual(['publish.yml', 'pull-request.yml']);
 	for (const [name, workflow] of Object.entries(workflows)) {
 		for (const step of allSteps(workflow)) {
-			for (const [, script] of step.run?.matchAll(/npm run ([\w:-]+)/g) ?? []) expect(pkg.scripts, `${name}: npm run ${script}`).toHaveProperty([script!]);
+			for (const [, script] of step.run?.matchAll(/npm run ([\w:-]+)/g) ?? [])
+				expect(pkg.scripts, `${name}: npm run ${script}`).toHaveProperty([script!]);
 			for (const [, bin] of step.run?.matchAll(/npx ([\w-]+)/g) ?? []) expect(pkg.bin, `${name}: npx ${bin}`).toHaveProperty([bin!]);
-			for (const [, command] of step.run?.matchAll(/npx prd-specs (\w+)/g) ?? []) expect(['status', 'check', 'generate']).toContain(command);
+			for (const [, command] of step.run?.matchAll(/npx prd-specs (\w+)/g) ?? [])
+				expect(['status', 'check', 'generate']).toContain(command);
 		}
 	}
 });
@@ -70,7 +77,9 @@ test('pull requests build without secrets; main generates, then builds in strict
 	expect(generate!.outputs).toEqual({ sha: '${{ steps.commit.outputs.sha }}' });
 	expect(generate!.steps.find((step) => step.id === 'commit')?.run).toContain('sha=$(git rev-parse HEAD)');
 	expect(build!.needs).toBe('generate');
-	expect(build!.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toMatchObject({ ref: '${{ needs.generate.outputs.sha }}' });
+	expect(build!.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toMatchObject({
+		ref: '${{ needs.generate.outputs.sha }}',
+	});
 	const buildStep = build!.steps.find((step) => step.run?.includes('npm run build'));
 	expect(buildStep?.env).toEqual({ PRD_SPECS_STRICT: '1', PRD_SPECS_OFFLINE: '1' });
 	expect(build!.steps.at(-1)?.uses).toMatch(/^actions\/upload-pages-artifact@/);
@@ -99,7 +108,9 @@ describe('least privilege', () => {
 	});
 
 	test('every checkout leaves no credentials in git', () => {
-		const checkouts = Object.values(workflows).flatMap(allSteps).filter((step) => step.uses?.startsWith('actions/checkout'));
+		const checkouts = Object.values(workflows)
+			.flatMap(allSteps)
+			.filter((step) => step.uses?.startsWith('actions/checkout'));
 		expect(checkouts).toHaveLength(3);
 		for (const step of checkouts) {
 			expect(step.with?.['persist-credentials']).toBe(false);
@@ -139,7 +150,10 @@ describe('workflow commands in the log', () => {
 			const lines = step.run!.split('\n').map((line) => line.trim());
 			const stop = lines.findIndex((line) => line === 'echo "::stop-commands::$token"');
 			const resume = lines.findIndex((line) => line === 'echo "::$token::"');
-			expect(lines.find((line) => line.startsWith('token=')), step.name).toMatch(/^token="\$\((openssl rand -hex \d+|uuidgen)\)"$/);
+			expect(
+				lines.find((line) => line.startsWith('token=')),
+				step.name,
+			).toMatch(/^token="\$\((openssl rand -hex \d+|uuidgen)\)"$/);
 			expect(stop, step.name).toBeGreaterThan(-1);
 			expect(resume, step.name).toBeGreaterThan(stop);
 			lines.forEach((line, index) => {
@@ -159,7 +173,14 @@ describe('workflow commands in the log', () => {
 		const dirs: string[] = [];
 		afterAll(() => Promise.all(dirs.map((path) => rm(path, { recursive: true, force: true }))));
 
-		const HOSTILE = ['::error::pwned', '  ::warning file=x::pwned', 'a title ##[error]pwned', '```', '</pre><script>alert(1)</script>', '::add-mask::abc'];
+		const HOSTILE = [
+			'::error::pwned',
+			'  ::warning file=x::pwned',
+			'a title ##[error]pwned',
+			'```',
+			'</pre><script>alert(1)</script>',
+			'::add-mask::abc',
+		];
 
 		async function runStep(step: Step, exitCode: number) {
 			const work = await mkdtemp(join(tmpdir(), 'workflow-step-'));
@@ -213,10 +234,13 @@ describe('workflow commands in the log', () => {
 
 		const stepOf = (file: string, text: string) => allSteps(workflows[file]!).find((step) => step.run?.includes(text))!;
 
-		test('pull request: only the workflow\'s own warnings are read, and the summary cannot be broken out of', async () => {
+		test("pull request: only the workflow's own warnings are read, and the summary cannot be broken out of", async () => {
 			const result = await runStep(stepOf('pull-request.yml', 'npx prd-specs status'), 1);
 			expect(result.code).toBe(0);
-			expect(commandsRead(result.output)).toEqual([expect.stringMatching(/^::warning title=No spec summary::/), expect.stringMatching(/^::warning title=Specs not fresh::/)]);
+			expect(commandsRead(result.output)).toEqual([
+				expect.stringMatching(/^::warning title=No spec summary::/),
+				expect.stringMatching(/^::warning title=Specs not fresh::/),
+			]);
 			expect(result.summary).toMatch(/^## Technical specs\n\n<pre>\n[\s\S]*\n<\/pre>\n$/);
 			expect(result.summary.match(/<\/?pre>/g)).toEqual(['<pre>', '</pre>']);
 			expect(result.summary).not.toContain('<script');
@@ -231,7 +255,9 @@ describe('workflow commands in the log', () => {
 			] as const) {
 				const result = await runStep(stepOf(file, 'npm run build'), code);
 				expect(result.code, file).toBe(code);
-				expect(commandsRead(result.output), file).toEqual(code === 0 || file === 'pull-request.yml' ? [] : [expect.stringMatching(/^::error::The strict build failed/)]);
+				expect(commandsRead(result.output), file).toEqual(
+					code === 0 || file === 'pull-request.yml' ? [] : [expect.stringMatching(/^::error::The strict build failed/)],
+				);
 			}
 		});
 

@@ -31,7 +31,9 @@ export const SpecMetadataSchema = z.strictObject({
 	model: z
 		.string()
 		.min(1)
-		.max(LIMITS.modelChars, { error: (issue) => tooLongMessage('`model`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.modelChars) })
+		.max(LIMITS.modelChars, {
+			error: (issue) => tooLongMessage('`model`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.modelChars),
+		})
 		.refine(isOneLine, { error: '`model` must be one line of text.' })
 		.optional(),
 	/** ISO 8601 date-time of generation. */
@@ -41,7 +43,9 @@ export const SpecMetadataSchema = z.strictObject({
 	/** How the spec was made, in words, when `source` says too little. */
 	note: z
 		.string()
-		.max(LIMITS.noteChars, { error: (issue) => tooLongMessage('`note`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.noteChars) })
+		.max(LIMITS.noteChars, {
+			error: (issue) => tooLongMessage('`note`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.noteChars),
+		})
 		.optional(),
 });
 
@@ -81,11 +85,21 @@ export function parseSpecFile(source: string, file: string, id: string): SpecFil
 	if (!result.success) {
 		for (const issue of result.error.issues) {
 			if (issue.code === 'unrecognized_keys') {
-				problems.push({ file, field: issue.keys.join(', '), message: `is not a spec metadata field (allowed: ${SPEC_FIELDS.join(', ')}).`, hint: REGENERATE_HINT });
+				problems.push({
+					file,
+					field: issue.keys.join(', '),
+					message: `is not a spec metadata field (allowed: ${SPEC_FIELDS.join(', ')}).`,
+					hint: REGENERATE_HINT,
+				});
 				continue;
 			}
 			const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in parsed.data);
-			problems.push({ file, field: issue.path.join('.') || 'frontmatter', message: missing ? 'is required.' : issue.message, hint: REGENERATE_HINT });
+			problems.push({
+				file,
+				field: issue.path.join('.') || 'frontmatter',
+				message: missing ? 'is required.' : issue.message,
+				hint: REGENERATE_HINT,
+			});
 		}
 	} else if (result.data.prd !== id) {
 		problems.push({

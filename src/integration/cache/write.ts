@@ -26,7 +26,13 @@ const NODE_FS: SpecWriteFs = { open, rename, rm };
  * Throws, writing nothing, when `specsDir` resolves to a folder outside the project.
  * `fs` is for tests only (see `SpecWriteFs`).
  */
-export async function writeSpecFile(root: string, specsDir: string, metadata: SpecMetadata, body: string, fs: SpecWriteFs = NODE_FS): Promise<string> {
+export async function writeSpecFile(
+	root: string,
+	specsDir: string,
+	metadata: SpecMetadata,
+	body: string,
+	fs: SpecWriteFs = NODE_FS,
+): Promise<string> {
 	// Checks the metadata first: `prd` (a PRD id) names the file.
 	const text = serializeSpecFile(metadata, body);
 	const dir = await makeFolderInsideProject(root, specsDir, 'specsDir');

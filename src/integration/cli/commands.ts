@@ -23,7 +23,11 @@ async function loadValidProject(context: CommandContext): Promise<ProjectReport>
 	const report = await loadProject(context.root, context.config);
 	if (report.problems.length > 0) {
 		// One line per problem, each escaped by `formatProblem`.
-		throw new CliError(`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`, 'Fix each file as described, then run the command again.', 1);
+		throw new CliError(
+			`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
+			'Fix each file as described, then run the command again.',
+			1,
+		);
 	}
 	return report;
 }
@@ -69,7 +73,8 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED'], rows, [40, 60, 24, 32, 10])}\n`);
 	const counts = (['fresh', 'stale', 'missing'] as const).map((state) => `${filterByState(report, state).length} ${state}`);
 	stdout.write(`\n${report.prds.length} PRDs: ${counts.join(', ')}.\n`);
-	for (const warning of report.warnings) context.io.stderr.write(`warning: ${logText(warning.file, 300)}: ${logText(warning.message, 2000)}\n`);
+	for (const warning of report.warnings)
+		context.io.stderr.write(`warning: ${logText(warning.file, 300)}: ${logText(warning.message, 2000)}\n`);
 	return 0;
 }
 
@@ -119,23 +124,33 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 	const selected = options.ids.length > 0 ? report.prds.filter((status) => options.ids.includes(status.prd.id)) : report.prds;
 	const targets = options.force ? selected : selected.filter((status) => status.state !== 'fresh');
 	if (targets.length === 0) {
-		io.stdout.write(`Nothing to generate: ${options.ids.length > 0 ? 'the named specs are' : 'every spec is'} fresh (use --force to regenerate).\n`);
+		io.stdout.write(
+			`Nothing to generate: ${options.ids.length > 0 ? 'the named specs are' : 'every spec is'} fresh (use --force to regenerate).\n`,
+		);
 		return 0;
 	}
 	const model = resolveModel(config, io.env);
 	if (options.dryRun) return printDryRun(context, report, targets, model);
 
 	if (resolveOffline(config, io.env)) {
-		throw new CliError(`Offline mode is on (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): nothing is generated.`, `Unset ${OFFLINE_ENV_VAR} or set \`generation.offline: false\`.`);
+		throw new CliError(
+			`Offline mode is on (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): nothing is generated.`,
+			`Unset ${OFFLINE_ENV_VAR} or set \`generation.offline: false\`.`,
+		);
 	}
 	const apiKey = io.env.OPENAI_API_KEY?.trim();
 	if (!apiKey) {
-		throw new CliError('`OPENAI_API_KEY` is not set.', 'Set it (and `OPENAI_BASE_URL` for an OpenAI-compatible server), or use --dry-run to see what would be generated.');
+		throw new CliError(
+			'`OPENAI_API_KEY` is not set.',
+			'Set it (and `OPENAI_BASE_URL` for an OpenAI-compatible server), or use --dry-run to see what would be generated.',
+		);
 	}
 	const generator = (context.createGenerator ?? createGenerator)(config, io.env, apiKey);
 	const concurrency = options.concurrency ?? config.generation.concurrency;
 	const display = createProgressDisplay(io, targets);
-	io.stdout.write(`Generating ${targets.length} spec${targets.length > 1 ? 's' : ''} with ${logText(model, 200)}, ${concurrency} at a time.\n`);
+	io.stdout.write(
+		`Generating ${targets.length} spec${targets.length > 1 ? 's' : ''} with ${logText(model, 200)}, ${concurrency} at a time.\n`,
+	);
 	let outcomes;
 	try {
 		outcomes = await generateSpecs({
@@ -169,9 +184,17 @@ function printDryRun(context: CommandContext, report: ProjectReport, targets: Pr
 		outputTotal += output;
 		const cost = estimateCost(model, { inputTokens: input, outputTokens: output }, config.generation.prices);
 		const reason = input > config.generation.maxInputTokens ? 'too large: not sent' : status.state === 'fresh' ? 'forced' : status.state;
-		return [status.prd.id, reason, `~${input.toLocaleString('en-US')}`, `~${output.toLocaleString('en-US')}`, cost === undefined ? '?' : `~$${cost.toFixed(3)}`];
+		return [
+			status.prd.id,
+			reason,
+			`~${input.toLocaleString('en-US')}`,
+			`~${output.toLocaleString('en-US')}`,
+			cost === undefined ? '?' : `~$${cost.toFixed(3)}`,
+		];
 	});
-	io.stdout.write(`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${logText(model, 200)}:\n\n`);
+	io.stdout.write(
+		`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${logText(model, 200)}:\n\n`,
+	);
 	io.stdout.write(`${formatTable(['ID', 'REASON', 'TOKENS IN', 'TOKENS OUT', 'COST'], rows, [40])}\n\n`);
 	const cost = estimateCost(model, { inputTokens: inputTotal, outputTokens: outputTotal }, config.generation.prices);
 	io.stdout.write(

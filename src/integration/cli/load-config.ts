@@ -17,7 +17,9 @@ export async function loadSiteConfig(root: string, configPath?: string): Promise
 	const file = configPath ? resolve(root, configPath) : CONFIG_FILES.map((name) => join(root, name)).find((path) => existsSync(path));
 	if (!file || !existsSync(file)) {
 		throw new CliError(
-			configPath ? `The config file ${logText(configPath, 300)} does not exist.` : `No Astro config file (${CONFIG_FILES.join(', ')}) in ${logText(root, 300)}.`,
+			configPath
+				? `The config file ${logText(configPath, 300)} does not exist.`
+				: `No Astro config file (${CONFIG_FILES.join(', ')}) in ${logText(root, 300)}.`,
 			'Run the command at the root of the docs site, or pass --root <folder> or --config <file>.',
 		);
 	}
@@ -26,11 +28,17 @@ export async function loadSiteConfig(root: string, configPath?: string): Promise
 		await import(pathToFileURL(file).href);
 	} catch (error) {
 		if (error instanceof CliError || (error as { name?: string }).name === 'AstroUserError') throw error;
-		throw new CliError(`${logText(file, 300)} could not be loaded: ${logLines((error as Error).message)}`, 'Check that `npm run build` works; the CLI reads the same config file.');
+		throw new CliError(
+			`${logText(file, 300)} could not be loaded: ${logLines((error as Error).message)}`,
+			'Check that `npm run build` works; the CLI reads the same config file.',
+		);
 	}
 	const configs = getRegisteredConfigs().slice(before);
 	if (configs.length === 0) {
-		throw new CliError(`${logText(file, 300)} does not use prdSpecs().`, 'Add `plugins: [prdSpecs()]` to the `starlight()` options of the Astro config.');
+		throw new CliError(
+			`${logText(file, 300)} does not use prdSpecs().`,
+			'Add `plugins: [prdSpecs()]` to the `starlight()` options of the Astro config.',
+		);
 	}
 	return { config: configs.at(-1)!, file };
 }

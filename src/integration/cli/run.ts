@@ -58,19 +58,23 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 			return 0;
 		}
 		if (!command) throw new CliError('No command given.', USAGE);
-		if (!COMMANDS.includes(command as (typeof COMMANDS)[number])) throw new CliError(`Unknown command "${logText(command, 100)}".`, `Commands: ${COMMANDS.join(', ')}. Run \`prd-specs --help\`.`);
+		if (!COMMANDS.includes(command as (typeof COMMANDS)[number]))
+			throw new CliError(`Unknown command "${logText(command, 100)}".`, `Commands: ${COMMANDS.join(', ')}. Run \`prd-specs --help\`.`);
 		const onlyFor = (option: string, allowed: string) => {
-			if (values[option as keyof typeof values] !== undefined && command !== allowed) throw new CliError(`--${option} is an option of \`${allowed}\`, not of \`${command}\`.`, 'Run `prd-specs --help`.');
+			if (values[option as keyof typeof values] !== undefined && command !== allowed)
+				throw new CliError(`--${option} is an option of \`${allowed}\`, not of \`${command}\`.`, 'Run `prd-specs --help`.');
 		};
 		onlyFor('json', 'status');
 		onlyFor('force', 'generate');
 		onlyFor('dry-run', 'generate');
 		onlyFor('concurrency', 'generate');
-		if (command !== 'generate' && rest.length > 0) throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
+		if (command !== 'generate' && rest.length > 0)
+			throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
 		if (values.concurrency !== undefined) {
 			concurrency = Number(values.concurrency);
-			if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new CliError(`--concurrency must be a whole number from 1 to 16 (got "${logText(values.concurrency, 100)}").`);
+			if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+				throw new CliError(`--concurrency must be a whole number from 1 to 16 (got "${logText(values.concurrency, 100)}").`);
 		}
 
 		const root = resolve(io.cwd, values.root ?? '.');

@@ -23,7 +23,6 @@ export interface ReadTextFileOptions {
 // (Both are 0 on Windows, which has neither.)
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-
 /**
  * The text of the file at `absolutePath`, or why it is refused. Synchronous on purpose: scans read
  * thousands of small files, which is faster this way than through the thread pool. Never throws
@@ -96,7 +95,9 @@ export function notRegularFile(kind: TextFileKind, what?: string): { ok: false; 
 }
 
 /** `a named pipe` (a FIFO), `a socket`, ... for an entry that is not a regular file. */
-export function describeFileType(entry: Pick<Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isSymbolicLink'>): string | undefined {
+export function describeFileType(
+	entry: Pick<Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isSymbolicLink'>,
+): string | undefined {
 	if (entry.isDirectory()) return 'a folder';
 	if (entry.isFIFO()) return 'a named pipe';
 	if (entry.isSocket()) return 'a socket';
@@ -149,11 +150,13 @@ const BINARY_HINTS: Record<TextFileKind, string> = {
 const MISSING_HINTS: Record<TextFileKind, string> = {
 	PRD: 'Check that the file exists.',
 	spec: 'Check the file, or delete it and let the build regenerate the spec.',
-	'prompt template': 'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
+	'prompt template':
+		'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
 };
 
 const UNREADABLE_HINTS: Record<TextFileKind, string> = {
 	PRD: 'Check the file permissions.',
 	spec: 'Check the file, or delete it and let the build regenerate the spec.',
-	'prompt template': 'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
+	'prompt template':
+		'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
 };

@@ -58,7 +58,9 @@ export function createOpenAIGenerator(options: OpenAIGeneratorOptions): SpecGene
 					lastError = error;
 				}
 			}
-			throw new GenerationError(`${describeApiError(lastError, options.apiKey)} (after ${options.retries + 1} attempt${options.retries === 0 ? '' : 's'})`);
+			throw new GenerationError(
+				`${describeApiError(lastError, options.apiKey)} (after ${options.retries + 1} attempt${options.retries === 0 ? '' : 's'})`,
+			);
 		},
 	};
 }
@@ -96,7 +98,14 @@ class StreamFailure extends GenerationError {
 }
 
 /** Error codes and types that say the server failed, not the request: `server_error`, ... */
-const TRANSIENT_CODES = new Set(['server_error', 'rate_limit_exceeded', 'vector_store_timeout', 'timeout', 'api_error', 'overloaded_error']);
+const TRANSIENT_CODES = new Set([
+	'server_error',
+	'rate_limit_exceeded',
+	'vector_store_timeout',
+	'timeout',
+	'api_error',
+	'overloaded_error',
+]);
 
 /**
  * A failure reported in the stream (chat's `{"error": {...}}` chunk, the Responses `error` event,
@@ -104,9 +113,15 @@ const TRANSIENT_CODES = new Set(['server_error', 'rate_limit_exceeded', 'vector_
  * says nothing.
  */
 function streamFailure(what: string, payload: unknown): StreamFailure {
-	const { message, code, type } = (typeof payload === 'object' && payload !== null ? payload : {}) as { message?: unknown; code?: unknown; type?: unknown };
+	const { message, code, type } = (typeof payload === 'object' && payload !== null ? payload : {}) as {
+		message?: unknown;
+		code?: unknown;
+		type?: unknown;
+	};
 	// A Responses `error` event's own `type` is `error`: it classifies nothing.
-	const label = [code, type === 'error' ? undefined : type].find((value) => (typeof value === 'string' && value !== '') || typeof value === 'number');
+	const label = [code, type === 'error' ? undefined : type].find(
+		(value) => (typeof value === 'string' && value !== '') || typeof value === 'number',
+	);
 	const text = typeof message === 'string' && message !== '' ? message : 'no reason given';
 	let retryable = true;
 	if (label !== undefined && /^\d{3}$/.test(String(label))) {
@@ -121,10 +136,21 @@ function streamFailure(what: string, payload: unknown): StreamFailure {
 
 /** The SDK throws an `APIError` without a status for an error sent inside a stream. */
 function isStreamErrorEvent(error: unknown): error is APIError {
-	return error instanceof APIError && error.status === undefined && !(error instanceof APIConnectionError) && !(error instanceof APIUserAbortError);
+	return (
+		error instanceof APIError &&
+		error.status === undefined &&
+		!(error instanceof APIConnectionError) &&
+		!(error instanceof APIUserAbortError)
+	);
 }
 
-async function streamChat(client: OpenAI, model: string, messages: ChatMessage[], signal: AbortSignal, progress: StreamProgress): Promise<StreamOutcome> {
+async function streamChat(
+	client: OpenAI,
+	model: string,
+	messages: ChatMessage[],
+	signal: AbortSignal,
+	progress: StreamProgress,
+): Promise<StreamOutcome> {
 	const stream = await client.chat.completions.create(
 		{ model, messages, stream: true, stream_options: { include_usage: true } },
 		{ signal },
@@ -154,7 +180,13 @@ async function streamChat(client: OpenAI, model: string, messages: ChatMessage[]
 	return { text, truncated: finishReason === 'length', usage, model: answeredBy, finished: finishReason !== null };
 }
 
-async function streamResponses(client: OpenAI, model: string, messages: ChatMessage[], signal: AbortSignal, progress: StreamProgress): Promise<StreamOutcome> {
+async function streamResponses(
+	client: OpenAI,
+	model: string,
+	messages: ChatMessage[],
+	signal: AbortSignal,
+	progress: StreamProgress,
+): Promise<StreamOutcome> {
 	const stream = await client.responses.create({ model, input: messages, stream: true }, { signal });
 	progress.headersAt = performance.now();
 	let text = '';
@@ -214,7 +246,11 @@ function describeApiError(error: unknown, apiKey: string): string {
 		message = `the API answered ${error.status}${hint}: ${error.message.replace(/^\d{3}\s*/, '')}`;
 	} else if (error instanceof APIConnectionError) {
 		message = `cannot reach the API (${error.cause instanceof Error ? error.cause.message : error.message}); check \`OPENAI_BASE_URL\` and the network`;
-	} else if (error instanceof Error && (error.message === 'terminated' || /ECONNRESET|UND_ERR_SOCKET|other side closed/.test(`${error.message} ${String((error.cause as Error | undefined)?.message)}`))) {
+	} else if (
+		error instanceof Error &&
+		(error.message === 'terminated' ||
+			/ECONNRESET|UND_ERR_SOCKET|other side closed/.test(`${error.message} ${String((error.cause as Error | undefined)?.message)}`))
+	) {
 		message = 'the connection broke in the middle of the answer';
 	} else {
 		message = error instanceof Error ? error.message : String(error);

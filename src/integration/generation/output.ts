@@ -7,7 +7,6 @@ export interface CleanedOutput {
 	problems: string[];
 }
 
-
 /**
  * Turns a model's answer into the spec it publishes: the private `<technical_planning>` block
  * and anything before the spec's `# ` title go, and a whole-answer ```markdown fence is unwrapped.

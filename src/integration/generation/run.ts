@@ -67,24 +67,41 @@ export async function generateSpecs(options: GenerateSpecsOptions): Promise<Spec
 	try {
 		return await mapWithConcurrency(options.targets, options.concurrency, (target) => generateOne(target, options, getChecker));
 	} finally {
-		await checker?.then((started) => started.close(), () => undefined);
+		await checker?.then(
+			(started) => started.close(),
+			() => undefined,
+		);
 	}
 }
 
-async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, getChecker: () => Promise<MermaidChecker>): Promise<SpecOutcome> {
+async function generateOne(
+	target: PrdStatus,
+	options: GenerateSpecsOptions,
+	getChecker: () => Promise<MermaidChecker>,
+): Promise<SpecOutcome> {
 	const { prd } = target;
 	const { generator, logger, template } = options;
 	const started = performance.now();
 	const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 	let requests = 0;
 	const outcome = (status: SpecOutcome['status'], extra: Partial<SpecOutcome>): SpecOutcome => {
-		const result: SpecOutcome = { id: prd.id, prdFile: prd.file, status, seconds: (performance.now() - started) / 1000, usage, requests, ...extra };
+		const result: SpecOutcome = {
+			id: prd.id,
+			prdFile: prd.file,
+			status,
+			seconds: (performance.now() - started) / 1000,
+			usage,
+			requests,
+			...extra,
+		};
 		options.onProgress?.({ type: 'end', outcome: result });
 		return result;
 	};
 
 	options.onProgress?.({ type: 'start', id: prd.id, prdFile: prd.file });
-	logger.info(`${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`);
+	logger.info(
+		`${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`,
+	);
 	const prompt = fillTemplate(template.text, getPromptInputs(prd));
 	const promptTokens = estimateTokens(prompt);
 	if (options.maxInputTokens !== undefined && promptTokens > options.maxInputTokens) {
@@ -101,10 +118,12 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 			usage.outputTokens += result.usage.outputTokens;
 			const cleaned = cleanSpecOutput(result.text);
 			// Problems quote model output (mermaid's errors quote the diagram): one escaped line each.
-			const problems = (await findSpecProblems(
-				{ body: cleaned.body, cleaningProblems: cleaned.problems, truncated: result.truncated, sections: template.sections },
-				await getChecker(),
-			)).map((problem) => printable(problem, 1000));
+			const problems = (
+				await findSpecProblems(
+					{ body: cleaned.body, cleaningProblems: cleaned.problems, truncated: result.truncated, sections: template.sections },
+					await getChecker(),
+				)
+			).map((problem) => printable(problem, 1000));
 			if (problems.length === 0) {
 				const specFile = await writeSpecFile(
 					options.root,
@@ -133,13 +152,23 @@ async function generateOne(target: PrdStatus, options: GenerateSpecsOptions, get
 				return failed;
 			}
 			options.onProgress?.({ type: 'repair', id: prd.id, round: round + 1, problems: problems.length });
-			logger.warn(`${prd.file}: the spec has ${problems.length} problem${problems.length > 1 ? 's' : ''}; asking the model to fix ${problems.length > 1 ? 'them' : 'it'} (repair round ${round + 1} of ${options.repairRounds}). First: ${problems[0]}`);
-			messages = [messages[0]!, { role: 'assistant', content: cleaned.body || result.text }, { role: 'user', content: buildRepairMessage(problems) }];
+			logger.warn(
+				`${prd.file}: the spec has ${problems.length} problem${problems.length > 1 ? 's' : ''}; asking the model to fix ${problems.length > 1 ? 'them' : 'it'} (repair round ${round + 1} of ${options.repairRounds}). First: ${problems[0]}`,
+			);
+			messages = [
+				messages[0]!,
+				{ role: 'assistant', content: cleaned.body || result.text },
+				{ role: 'user', content: buildRepairMessage(problems) },
+			];
 		}
 	} catch (error) {
 		// A failed write or checker is as much this PRD's failure as a failed request: the other
 		// specs go on, and the outcome says why.
-		const message = printable(error instanceof GenerationError ? error.message : `unexpected error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+		const message = printable(
+			error instanceof GenerationError
+				? error.message
+				: `unexpected error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
+		);
 		const failed = outcome('failed', { error: message });
 		logger.error(`${prd.file}: no spec generated: ${message}.${target.spec ? ` ${target.spec.file} is kept.` : ''}`);
 		return failed;

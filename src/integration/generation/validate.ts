@@ -21,12 +21,16 @@ export interface SpecCheckInput {
 export async function findSpecProblems(input: SpecCheckInput, mermaid: MermaidChecker): Promise<string[]> {
 	const problems = [...input.cleaningProblems];
 	if (input.truncated) {
-		problems.push('The answer was cut off because it reached the output token limit: the specification is incomplete. Write it completely, more concisely.');
+		problems.push(
+			'The answer was cut off because it reached the output token limit: the specification is incomplete. Write it completely, more concisely.',
+		);
 	}
 	// What a build would refuse in a cached spec is a problem here, so that a repair round fixes it.
 	const title = splitLeadingH1(input.body).heading;
 	if (title !== undefined && title.length > LIMITS.titleChars) {
-		problems.push(`The \`# \` title line is ${title.length.toLocaleString('en-US')} characters long; keep it under ${LIMITS.titleChars}: \`# Technical Specification: <app name>\`.`);
+		problems.push(
+			`The \`# \` title line is ${title.length.toLocaleString('en-US')} characters long; keep it under ${LIMITS.titleChars}: \`# Technical Specification: <app name>\`.`,
+		);
 	}
 	const deep = findDeepNesting(input.body, LIMITS.nestingDepth);
 	if (deep) problems.push(`Line ${deep.line} opens ${deep.depth} nested quotes or lists; at most ${LIMITS.nestingDepth} are allowed.`);
@@ -44,5 +48,11 @@ export async function findSpecProblems(input: SpecCheckInput, mermaid: MermaidCh
 
 /** Mermaid's parse errors are multi-line with a caret; keep them short but exact. */
 function summarizeMermaidError(error: string): string {
-	return error.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 4).join(' ').slice(0, 600);
+	return error
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean)
+		.slice(0, 4)
+		.join(' ')
+		.slice(0, 600);
 }

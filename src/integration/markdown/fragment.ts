@@ -22,7 +22,8 @@ import { parseMarkdown, walk } from './parse.ts';
 export function isolateFragment(markdown: string, prefix: string): string {
 	const tree = parseMarkdown(neutralizeRawTextBlocks(markdown));
 	const definitions = new Map<string, Definition>();
-	for (const node of walk(tree)) if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
+	for (const node of walk(tree))
+		if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
 
 	for (const node of walk(tree)) {
 		if (node.type === 'heading' && node.depth < 3) node.depth = 3;
@@ -30,7 +31,8 @@ export function isolateFragment(markdown: string, prefix: string): string {
 			node.identifier = `${prefix}-${node.identifier}`;
 			node.label = `${prefix}-${node.label ?? node.identifier}`;
 		}
-		if ('children' in node) (node as Parents).children = (node as Parents).children.flatMap((child) => replacement(child, definitions)) as never[];
+		if ('children' in node)
+			(node as Parents).children = (node as Parents).children.flatMap((child) => replacement(child, definitions)) as never[];
 	}
 	return toMarkdown(tree, { extensions: [gfmToMarkdown(), directiveToMarkdown()], fences: true, bullet: '-', rule: '-' }).trim();
 }
@@ -45,7 +47,9 @@ function replacement(node: Nodes, definitions: ReadonlyMap<string, Definition>):
 		}
 		case 'imageReference': {
 			const definition = definitions.get(node.identifier);
-			return definition ? [{ type: 'image', url: definition.url, title: definition.title ?? null, alt: node.alt ?? null }] : [{ type: 'text', value: node.alt ?? '' }];
+			return definition
+				? [{ type: 'image', url: definition.url, title: definition.title ?? null, alt: node.alt ?? null }]
+				: [{ type: 'text', value: node.alt ?? '' }];
 		}
 		case 'html':
 			return [{ type: 'text', value: node.value }];

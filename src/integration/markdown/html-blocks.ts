@@ -27,7 +27,10 @@ export function neutralizeRawTextBlocks(markdown: string): string {
 			if (offset !== undefined && text[offset] === '<') offsets.push(offset);
 		}
 		if (offsets.length === 0) return text;
-		text = escapeAt(text, offsets.sort((a, b) => a - b));
+		text = escapeAt(
+			text,
+			offsets.sort((a, b) => a - b),
+		);
 	}
 	return escapeAt(text, findOpenersAnywhere(text));
 }

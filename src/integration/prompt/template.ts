@@ -63,7 +63,9 @@ export async function loadTemplate(root: string, templateOption: string | undefi
 				file,
 				field: 'template',
 				message: `the prompt template lacks the placeholder${missing.length > 1 ? 's' : ''} ${missing.map((m) => `\`${m}\``).join(', ')}.`,
-				hint: `A template must contain ${Object.values(PLACEHOLDERS).map((m) => `\`${m}\``).join(', ')}: they are filled from each PRD.`,
+				hint: `A template must contain ${Object.values(PLACEHOLDERS)
+					.map((m) => `\`${m}\``)
+					.join(', ')}: they are filled from each PRD.`,
 			},
 		};
 	}

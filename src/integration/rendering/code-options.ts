@@ -120,7 +120,11 @@ function scanValue(meta: string, from: number, afterKey: boolean): { end: number
 	}
 	let index = from;
 	while (index < meta.length && meta[index] !== ' ' && meta[index] !== '\t') index++;
-	return { end: index, value: meta.slice(from, index), kind: afterKey || /^[A-Za-z][\w-]*$/.test(meta.slice(from, index)) ? 'word' : 'other' };
+	return {
+		end: index,
+		value: meta.slice(from, index),
+		kind: afterKey || /^[A-Za-z][\w-]*$/.test(meta.slice(from, index)) ? 'word' : 'other',
+	};
 }
 
 function preview(text: string): string {

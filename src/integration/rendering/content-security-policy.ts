@@ -37,13 +37,20 @@ export function getPolicyHead(
 ): HeadEntry[] {
 	if (options.contentSecurityPolicy === false) return [];
 	const policy =
-		typeof options.contentSecurityPolicy === 'string' ? options.contentSecurityPolicy : builtInPolicy(kind === 'prd' && options.remoteImages === 'prds');
+		typeof options.contentSecurityPolicy === 'string'
+			? options.contentSecurityPolicy
+			: builtInPolicy(kind === 'prd' && options.remoteImages === 'prds');
 	return [...sitePolicies, { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy } }];
 }
 
 /** Entries of Starlight's `head` option that set a Content-Security-Policy. */
-export function findSitePolicies(head: readonly { tag: string; attrs?: Record<string, string | boolean | undefined> | undefined }[] | undefined): HeadEntry[] {
+export function findSitePolicies(
+	head: readonly { tag: string; attrs?: Record<string, string | boolean | undefined> | undefined }[] | undefined,
+): HeadEntry[] {
 	return (head ?? [])
 		.filter((entry) => entry.tag === 'meta' && String(entry.attrs?.['http-equiv'] ?? '').toLowerCase() === 'content-security-policy')
-		.map((entry) => ({ tag: 'meta', attrs: Object.fromEntries(Object.entries(entry.attrs ?? {}).filter((pair): pair is [string, string] => typeof pair[1] === 'string')) }));
+		.map((entry) => ({
+			tag: 'meta',
+			attrs: Object.fromEntries(Object.entries(entry.attrs ?? {}).filter((pair): pair is [string, string] => typeof pair[1] === 'string')),
+		}));
 }

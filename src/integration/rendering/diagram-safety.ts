@@ -24,7 +24,10 @@ export type DiagramVerdict = { action: 'render'; source: string; removed: string
  */
 export function sanitizeDiagram(input: string): DiagramVerdict {
 	if (input.length > LIMITS.diagramChars) {
-		return { action: 'refuse', reason: `it is ${input.length.toLocaleString('en-US')} characters long, over the limit of ${LIMITS.diagramChars.toLocaleString('en-US')}` };
+		return {
+			action: 'refuse',
+			reason: `it is ${input.length.toLocaleString('en-US')} characters long, over the limit of ${LIMITS.diagramChars.toLocaleString('en-US')}`,
+		};
 	}
 	const removed: string[] = [];
 	let source = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
@@ -83,7 +86,8 @@ function readFrontmatter(yaml: string): { title?: string; otherKeys: string[] } 
 	} catch {
 		return { otherKeys: ['(unreadable YAML)'] };
 	}
-	if (data === null || typeof data !== 'object' || Array.isArray(data)) return { otherKeys: data === null || data === undefined ? [] : ['(not a mapping)'] };
+	if (data === null || typeof data !== 'object' || Array.isArray(data))
+		return { otherKeys: data === null || data === undefined ? [] : ['(not a mapping)'] };
 	const record = data as Record<string, unknown>;
 	const title = typeof record.title === 'string' ? record.title.slice(0, LIMITS.titleChars) : undefined;
 	return { ...(title !== undefined && { title }), otherKeys: Object.keys(record).filter((key) => key !== 'title') };
@@ -149,7 +153,18 @@ function hasImageShape(source: string): boolean {
 /** A style statement whose declarations are only words, numbers, colours and punctuation of lists. */
 function isPlainStyle(line: string): boolean {
 	for (const char of line) {
-		if (char === '\\' || char === '{' || char === '}' || char === '<' || char === '>' || char === '@' || char === '/' || char === '*' || char === '`') return false;
+		if (
+			char === '\\' ||
+			char === '{' ||
+			char === '}' ||
+			char === '<' ||
+			char === '>' ||
+			char === '@' ||
+			char === '/' ||
+			char === '*' ||
+			char === '`'
+		)
+			return false;
 	}
 	return true;
 }

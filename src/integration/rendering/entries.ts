@@ -90,7 +90,11 @@ function buildPrdEntry(status: PrdStatus, context: PageContext): DocsEntry {
 		frontmatter.tags.length > 0 && `**Tags:** ${frontmatter.tags.map(escapeMarkdown).join(', ')}`,
 	].filter(Boolean);
 	const links = [
-		linkList('Related', frontmatter.related.map((id) => context.byId.get(id)).filter((s) => s !== undefined), context),
+		linkList(
+			'Related',
+			frontmatter.related.map((id) => context.byId.get(id)).filter((s) => s !== undefined),
+			context,
+		),
 		linkList('Referenced by', context.referencedBy.get(prd.id) ?? [], context),
 	].filter(Boolean);
 
@@ -186,7 +190,11 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 			prd.frontmatter.owner ? escapeMarkdown(prd.frontmatter.owner) : '—',
 			prd.frontmatter.tags.map(escapeMarkdown).join(', ') || '—',
 			markdownLink(STATE_LABELS[status.state], getPageHref(context.base, getSpecSlug(prd.id))),
-			status.spec ? (status.spec.metadata.source === 'model' ? markdownCode(status.spec.metadata.model ?? 'unknown') : 'by\u00a0hand') : '—',
+			status.spec
+				? status.spec.metadata.source === 'model'
+					? markdownCode(status.spec.metadata.model ?? 'unknown')
+					: 'by\u00a0hand'
+				: '—',
 			status.spec ? formatDate(status.spec.metadata.generatedAt) : '—',
 		];
 		return `| ${cells.join(' | ')} |`;
@@ -214,7 +222,11 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 	};
 }
 
-function buildOpenQuestionsEntry(report: ProjectReport, context: PageContext, options: Exclude<PrdSpecsConfig['openQuestions'], false>): DocsEntry {
+function buildOpenQuestionsEntry(
+	report: ProjectReport,
+	context: PageContext,
+	options: Exclude<PrdSpecsConfig['openQuestions'], false>,
+): DocsEntry {
 	const anchor = slugifyHeading(options.section);
 	const groups: string[] = [];
 	const withoutSpec: string[] = [];
@@ -233,11 +245,16 @@ function buildOpenQuestionsEntry(report: ProjectReport, context: PageContext, op
 		groups.push([`## ${escapeMarkdown(prd.frontmatter.title)}`, source, section].join('\n\n'));
 	}
 	const intro = `What the specs ask of the product team: the “${escapeMarkdown(options.section)}” section of every spec, by PRD. Answering them in the PRD makes its spec stale, so the next build with an API key writes it again.`;
-	const tail = withoutSpec.length > 0 ? [`## No spec yet`, `These PRDs have no specification, so no questions yet: ${withoutSpec.join(', ')}.`] : [];
+	const tail =
+		withoutSpec.length > 0 ? [`## No spec yet`, `These PRDs have no specification, so no questions yet: ${withoutSpec.join(', ')}.`] : [];
 	return {
 		id: options.slug,
 		kind: 'open-questions',
-		data: pageData({ title: options.title, description: 'Open questions and suggestions from every technical specification, grouped by PRD.', editUrl: false }),
+		data: pageData({
+			title: options.title,
+			description: 'Open questions and suggestions from every technical specification, grouped by PRD.',
+			editUrl: false,
+		}),
 		body: [intro, ...groups, ...tail].join('\n\n'),
 	};
 }

@@ -73,7 +73,8 @@ export function findAnchorHrefs(html: string): string[] {
 				continue;
 			}
 			const nameStart = cursor;
-			while (cursor < html.length && !isSpace(lower[cursor]) && lower[cursor] !== '=' && lower[cursor] !== '>' && lower[cursor] !== '/') cursor++;
+			while (cursor < html.length && !isSpace(lower[cursor]) && lower[cursor] !== '=' && lower[cursor] !== '>' && lower[cursor] !== '/')
+				cursor++;
 			const name = lower.slice(nameStart, cursor);
 			while (isSpace(lower[cursor])) cursor++;
 			if (lower[cursor] !== '=') continue;
@@ -112,5 +113,8 @@ async function targetExists(distDir: string, path: string): Promise<boolean> {
 }
 
 function decodeEntities(text: string): string {
-	return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[name]!);
+	return text.replace(
+		/&(amp|lt|gt|quot|#39|#x27);/g,
+		(_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[name]!,
+	);
 }

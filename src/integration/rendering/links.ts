@@ -14,7 +14,8 @@ export function isSafeUrl(url: string): boolean {
 	return scheme === undefined || SAFE_SCHEMES.has(scheme);
 }
 
-export type SpecLinkResult = { kind: 'none' } | { kind: 'resolved'; href: string } | { kind: 'unknown'; id: string; scheme: 'prd' | 'spec' };
+export type SpecLinkResult =
+	{ kind: 'none' } | { kind: 'resolved'; href: string } | { kind: 'unknown'; id: string; scheme: 'prd' | 'spec' };
 
 const SPEC_LINK = /^(prd|spec):([^#?\s]*)(#[^\s]*)?$/;
 

@@ -103,17 +103,32 @@ export function decideCode(
 		const number = diagramNumber();
 		const verdict = sanitizeDiagram(node.value);
 		if (verdict.action === 'refuse') {
-			policy.reportWarning({ file, field: `diagram ${number}`, message: `is shown as its source, not drawn: ${verdict.reason}.`, hint: DIAGRAM_HINT });
+			policy.reportWarning({
+				file,
+				field: `diagram ${number}`,
+				message: `is shown as its source, not drawn: ${verdict.reason}.`,
+				hint: DIAGRAM_HINT,
+			});
 			return { action: 'refuse', notice: `This diagram is shown as its source, not drawn: ${verdict.reason}.`, value: node.value };
 		}
 		if (verdict.removed.length > 0) {
-			policy.reportWarning({ file, field: `diagram ${number}`, message: `is drawn without ${verdict.removed.join(' and ')}: the site's diagram configuration applies.`, hint: DIAGRAM_HINT });
+			policy.reportWarning({
+				file,
+				field: `diagram ${number}`,
+				message: `is drawn without ${verdict.removed.join(' and ')}: the site's diagram configuration applies.`,
+				hint: DIAGRAM_HINT,
+			});
 		}
 		return verdict.source === node.value ? { action: 'keep' } : { action: 'update', value: verdict.source };
 	}
 	const update: { lang?: string | null; meta?: string | null } = {};
 	if (node.lang && !isPlainLanguage(node.lang)) {
-		policy.reportWarning({ file, field: `code block ${shorten(node.lang)}`, message: 'has a language name that is not a plain name, so it is shown as plain text.', hint: 'Use a language name such as `ts`, `sh` or `json`.' });
+		policy.reportWarning({
+			file,
+			field: `code block ${shorten(node.lang)}`,
+			message: 'has a language name that is not a plain name, so it is shown as plain text.',
+			hint: 'Use a language name such as `ts`, `sh` or `json`.',
+		});
 		update.lang = 'text';
 	}
 	if (node.meta) {
@@ -131,7 +146,8 @@ export function decideCode(
 	return Object.keys(update).length > 0 ? { action: 'update', ...update } : { action: 'keep' };
 }
 
-const DIAGRAM_HINT = 'Diagrams of PRDs and specs use the site’s mermaid configuration and may not load anything: remove directives, `config`, image shapes, icons and `url(...)` styles.';
+const DIAGRAM_HINT =
+	'Diagrams of PRDs and specs use the site’s mermaid configuration and may not load anything: remove directives, `config`, image shapes, icons and `url(...)` styles.';
 
 /**
  * Attributes of an aside (`:::note{icon="..."}`): Starlight fails the build on an icon name it

@@ -1,8 +1,6 @@
 /** Text made literal in markdown: no emphasis, links, HTML or directives can come out of it. */
 export function escapeMarkdown(text: string): string {
-	return text
-		.replace(/[\r\n]+/g, ' ')
-		.replace(/[\\`*_{}[\]()<>#+!|~:&-]/g, (char) => (char === '&' ? '&amp;' : `\\${char}`));
+	return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()<>#+!|~:&-]/g, (char) => (char === '&' ? '&amp;' : `\\${char}`));
 }
 
 /** A markdown link whose label is literal text. */

@@ -23,15 +23,22 @@ export async function applyMarkdownPlugin(
 		]);
 		if (isSatteriProcessor(processor)) {
 			const options = processor.options;
-			updateConfig({ markdown: { processor: satteri({ ...options, mdastPlugins: [createSatteriPlugin(policy), ...options.mdastPlugins] }) } });
+			updateConfig({
+				markdown: { processor: satteri({ ...options, mdastPlugins: [createSatteriPlugin(policy), ...options.mdastPlugins] }) },
+			});
 			return;
 		}
 	}
 	if (processor?.name === 'unified') {
-		const [{ unified, isUnifiedProcessor }, { createRemarkPlugin }] = await Promise.all([import('@astrojs/markdown-remark'), import('./remark.ts')]);
+		const [{ unified, isUnifiedProcessor }, { createRemarkPlugin }] = await Promise.all([
+			import('@astrojs/markdown-remark'),
+			import('./remark.ts'),
+		]);
 		if (isUnifiedProcessor(processor)) {
 			const options = processor.options;
-			updateConfig({ markdown: { processor: unified({ ...options, remarkPlugins: [createRemarkPlugin(policy), ...options.remarkPlugins] }) } });
+			updateConfig({
+				markdown: { processor: unified({ ...options, remarkPlugins: [createRemarkPlugin(policy), ...options.remarkPlugins] }) },
+			});
 			return;
 		}
 	}

@@ -2,7 +2,15 @@ import type { Code, Definition, Nodes, Parents, Root } from 'mdast';
 import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 
-import { decideCode, decideDirectiveAttributes, decideImage, decideUrl, htmlAsText, refusedDiagramNodes, type MarkdownPolicy } from './markdown-policy.ts';
+import {
+	decideCode,
+	decideDirectiveAttributes,
+	decideImage,
+	decideUrl,
+	htmlAsText,
+	refusedDiagramNodes,
+	type MarkdownPolicy,
+} from './markdown-policy.ts';
 
 /** The remark (`unified()` processor) side of our markdown plugin; see `createSatteriPlugin`. */
 export function createRemarkPlugin(policy: MarkdownPolicy) {

@@ -2,7 +2,15 @@ import { fileURLToPath } from 'node:url';
 
 import type { MdastPluginEntry } from 'satteri';
 
-import { decideCode, decideDirectiveAttributes, decideImage, decideUrl, htmlAsText, refusedDiagramNodes, type MarkdownPolicy } from './markdown-policy.ts';
+import {
+	decideCode,
+	decideDirectiveAttributes,
+	decideImage,
+	decideUrl,
+	htmlAsText,
+	refusedDiagramNodes,
+	type MarkdownPolicy,
+} from './markdown-policy.ts';
 
 /**
  * The Sätteri (Astro 7's default processor) side of our markdown plugin: resolves `prd:` and
@@ -39,7 +47,8 @@ export function createSatteriPlugin(policy: MarkdownPolicy): MdastPluginEntry {
 				image(node) {
 					const decision = decideImage(node.url, filePath, policy);
 					if (decision.action === 'text') return { type: 'text', value: node.alt || node.url };
-					if (decision.action === 'link') return { type: 'link', url: node.url, title: null, children: [{ type: 'text', value: node.alt || node.url }] };
+					if (decision.action === 'link')
+						return { type: 'link', url: node.url, title: null, children: [{ type: 'text', value: node.alt || node.url }] };
 					return undefined;
 				},
 				imageReference(node) {

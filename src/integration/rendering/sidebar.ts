@@ -62,8 +62,16 @@ export function buildSidebarGroup(
 		}
 	} else if (report.prds.length > 0) {
 		items.push(
-			{ label: 'Requirements', collapsed: true, items: report.prds.map((status) => ({ label: label(status.prd.frontmatter.title), slug: getPrdSlug(status.prd.id) })) },
-			{ label: 'Technical specs', collapsed: true, items: report.prds.map((status) => specLink(status, label(status.prd.frontmatter.title))) },
+			{
+				label: 'Requirements',
+				collapsed: true,
+				items: report.prds.map((status) => ({ label: label(status.prd.frontmatter.title), slug: getPrdSlug(status.prd.id) })),
+			},
+			{
+				label: 'Technical specs',
+				collapsed: true,
+				items: report.prds.map((status) => specLink(status, label(status.prd.frontmatter.title))),
+			},
 		);
 	}
 	return { label: sidebar.label, items };

@@ -48,7 +48,10 @@ export function truncate(text: string, max: number): string {
  * the same in the page heading, the sidebar, prev/next links and search results.
  */
 export function toSafeTitle(text: string, max = 200): string {
-	return truncate(toSingleLine(text).replace(/[<>]/g, (char) => (char === '<' ? '‹' : '›')), max);
+	return truncate(
+		toSingleLine(text).replace(/[<>]/g, (char) => (char === '<' ? '‹' : '›')),
+		max,
+	);
 }
 
 /**
