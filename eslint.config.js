@@ -11,7 +11,7 @@ const SRC = './src/integration';
  */
 const LAYERS = [
 	// Foundations: limits, problems, errors, text and file helpers, the markdown outline, options.
-	['limits.ts', 'problems.ts', 'error.ts', 'secrets.ts', 'config.ts', 'text', 'files', 'markdown'],
+	['limits.ts', 'problems.ts', 'schema-problems.ts', 'error.ts', 'secrets.ts', 'config.ts', 'text', 'files', 'markdown'],
 	// What is read from the project: PRDs, then what fills the prompt (template, inputs, cache key).
 	['prds'],
 	['prompt'],
@@ -62,6 +62,14 @@ export default tseslint.config(
 			'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...siblingZones] }],
 			'@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+		},
+	},
+	{
+		// The package's own code imports only what package.json declares for its users (type-only
+		// imports of type packages aside): dependencies and peer dependencies.
+		files: ['src/integration/**/*.ts'],
+		rules: {
+			'import-x/no-extraneous-dependencies': ['error', { devDependencies: false, peerDependencies: true, optionalDependencies: false }],
 		},
 	},
 	{

@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import { z } from 'astro/zod';
 
 import { throwPluginError } from './error.ts';
+import { schemaIssuesToProblems } from './schema-problems.ts';
 
 /** Name of the environment variable that turns strict mode on (`1`/`true`) or off (`0`/`false`). */
 export const STRICT_ENV_VAR = 'PRD_SPECS_STRICT';
@@ -75,7 +76,8 @@ const GenerationSchema = z.strictObject({
 	prices: z.record(z.string(), priceSchema).default({}),
 });
 
-const relativeDirSchema = (option: string) =>
+/** A path relative to the project root (a folder or a file), named by its option in messages. */
+const relativePathSchema = (option: string) =>
 	z
 		.string({ error: `\`${option}\` must be a path relative to the project root.` })
 		.trim()
@@ -90,19 +92,19 @@ export const PrdSpecsConfigSchema = z
 		 * Folder, relative to the project root, that holds one `<id>.md` file per PRD.
 		 * @default 'prds'
 		 */
-		prdsDir: relativeDirSchema('prdsDir').default('prds'),
+		prdsDir: relativePathSchema('prdsDir').default('prds'),
 		/**
 		 * Folder, relative to the project root, where generated specs are cached as
 		 * reviewable markdown files (`<id>.md`). Commit it.
 		 * @default 'src/content/specs'
 		 */
-		specsDir: relativeDirSchema('specsDir').default('src/content/specs'),
+		specsDir: relativePathSchema('specsDir').default('src/content/specs'),
 		/**
 		 * Prompt template file, relative to the project root. Its text is part of every
 		 * spec's cache key. Defaults to the bundled "Specification Chain: Technical
 		 * Specification" prompt.
 		 */
-		template: relativeDirSchema('template').optional(),
+		template: relativePathSchema('template').optional(),
 		/**
 		 * Fail the build when a spec is stale or missing instead of publishing a warning or
 		 * placeholder. The `PRD_SPECS_STRICT` environment variable overrides it.
@@ -208,19 +210,21 @@ export const PrdSpecsConfigSchema = z
 export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
 export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
 
+const OPTIONS_HINT =
+	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`.';
+
 /** Validates the plugin options, throwing one AstroError that names each bad option. */
 export function validateConfig(userConfig: unknown): PrdSpecsConfig {
 	const result = PrdSpecsConfigSchema.safeParse(userConfig);
 	if (result.success) return result.data;
-	const lines = result.error.issues.flatMap((issue) => {
-		const prefix = issue.path.map((part) => `${String(part)}.`).join('');
-		if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `- \`${prefix}${key}\` is not an option.`);
-		return [`- \`${issue.path.join('.') || '(options)'}\`: ${issue.message}`];
+	const problems = schemaIssuesToProblems(result.error, userConfig, {
+		file: 'astro.config.mjs',
+		wholeInput: '(options)',
+		unknownKey: () => ({ message: 'is not an option.', hint: OPTIONS_HINT }),
+		describe: ({ issue }) => ({ message: issue.message, hint: OPTIONS_HINT }),
 	});
-	throwPluginError(
-		`Invalid prd-specs options:\n${lines.join('\n')}`,
-		'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`.',
-	);
+	const lines = problems.map(({ field, message, unknownKey }) => `- \`${field}\`${unknownKey ? ' ' : ': '}${message}`);
+	throwPluginError(`Invalid prd-specs options:\n${lines.join('\n')}`, OPTIONS_HINT);
 }
 
 /** Strict mode from the option, overridden by `PRD_SPECS_STRICT` when that is set. */

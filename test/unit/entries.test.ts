@@ -91,7 +91,7 @@ describe('buildEntries', () => {
 		const spec = byId.get('specs/checkout')!;
 		expect(spec.data).toMatchObject({ title: 'Technical Specification: checkout' });
 		expect(spec.body.split('\n\n')[0]).toBe(
-			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt-6.1-terra` · **Date:** 20\u00a0Nov\u00a02026 · **Tokens:** 6,500 in / 5,100 out · **PRD version:** `dddddddddddd`',
+			'**PRD:** [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) · **Made by:** model `gpt-6.1-terra` · **Date:** 20\u00a0Nov\u00a02026 · **Tokens:** 6,500 in / 5,100 out · **Cache key:** `dddddddddddd`',
 		);
 		expect(spec.body).not.toContain('Stale');
 	});

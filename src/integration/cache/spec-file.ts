@@ -6,6 +6,7 @@ import { splitLeadingH1 } from '../markdown/title.ts';
 import { normalizeNewlines, parseFrontmatter, trimmedBodyLine } from '../prds/frontmatter.ts';
 import { formatCount, isOneLine, PRD_ID_PATTERN, tooLongMessage } from '../prds/schema.ts';
 import type { Problem } from '../problems.ts';
+import { schemaIssuesToProblems } from '../schema-problems.ts';
 import { truncate } from '../text/plain-text.ts';
 
 const hashSchema = (field: string) =>
@@ -83,24 +84,13 @@ export function parseSpecFile(source: string, file: string, id: string): SpecFil
 	const problems: Problem[] = [];
 	const result = SpecMetadataSchema.safeParse(parsed.data);
 	if (!result.success) {
-		for (const issue of result.error.issues) {
-			if (issue.code === 'unrecognized_keys') {
-				problems.push({
-					file,
-					field: issue.keys.join(', '),
-					message: `is not a spec metadata field (allowed: ${SPEC_FIELDS.join(', ')}).`,
-					hint: REGENERATE_HINT,
-				});
-				continue;
-			}
-			const missing = issue.code === 'invalid_type' && !(String(issue.path[0]) in parsed.data);
-			problems.push({
-				file,
-				field: issue.path.join('.') || 'frontmatter',
-				message: missing ? 'is required.' : issue.message,
-				hint: REGENERATE_HINT,
-			});
-		}
+		const issues = schemaIssuesToProblems(result.error, parsed.data, {
+			file,
+			wholeInput: 'frontmatter',
+			unknownKey: () => ({ message: `is not a spec metadata field (allowed: ${SPEC_FIELDS.join(', ')}).`, hint: REGENERATE_HINT }),
+			describe: ({ issue, missing }) => ({ message: missing ? 'is required.' : issue.message, hint: REGENERATE_HINT }),
+		});
+		problems.push(...issues.map(({ unknownKey: _, ...problem }) => problem));
 	} else if (result.data.prd !== id) {
 		problems.push({
 			file,

@@ -79,12 +79,12 @@ interface StreamProgress {
 const STALL_MS = 10_000;
 
 function describeDeadline(timeoutMs: number, progress: StreamProgress): string {
-	const base = `no complete answer within ${formatSeconds(timeoutMs)} (the \`generation.timeoutSeconds\` deadline)`;
+	const base = `no complete answer within ${formatMilliseconds(timeoutMs)} (the \`generation.timeoutSeconds\` deadline)`;
 	if (progress.headersAt === undefined) return base;
 	const silentMs = performance.now() - (progress.lastEventAt ?? progress.headersAt);
 	const received = `${progress.chars.toLocaleString('en-US')} characters`;
 	if (silentMs < Math.min(STALL_MS, timeoutMs / 2)) return `${base}: the answer was still arriving (${received} so far)`;
-	return `${base}: the answer stalled for ${formatSeconds(silentMs)} after ${progress.chars > 0 ? received : 'the response headers'}`;
+	return `${base}: the answer stalled for ${formatMilliseconds(silentMs)} after ${progress.chars > 0 ? received : 'the response headers'}`;
 }
 
 /** The server said, inside a stream that had started (after the 200), that the answer failed. */
@@ -271,7 +271,7 @@ function waitAsked(error: APIError): string {
 	if (Number.isNaN(waitMs) && after !== null) {
 		waitMs = /^\s*\d+(\.\d+)?\s*$/.test(after) ? Number.parseFloat(after) * 1000 : Date.parse(after) - Date.now();
 	}
-	return Number.isFinite(waitMs) && waitMs >= 1000 ? `the server asks to wait ${formatSeconds(waitMs)}` : '';
+	return Number.isFinite(waitMs) && waitMs >= 1000 ? `the server asks to wait ${formatMilliseconds(waitMs)}` : '';
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -282,7 +282,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 	});
 }
 
-function formatSeconds(ms: number): string {
+function formatMilliseconds(ms: number): string {
 	const seconds = ms / 1000;
 	return `${seconds < 10 ? Number(seconds.toFixed(1)) : Math.round(seconds)} s`;
 }

@@ -2,12 +2,12 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-import type { z } from 'zod';
 
 import { resolveInsideProject } from '../files/project-paths.ts';
 import { describeFileType, notRegularFile, readTextFile, symbolicLink } from '../files/read-text-file.ts';
 import { LIMITS } from '../limits.ts';
 import type { Problem } from '../problems.ts';
+import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts';
 import { truncate } from '../text/plain-text.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
 import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
@@ -202,21 +202,13 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	let valid = true;
 	if (!result.success) {
 		valid = false;
-		for (const issue of result.error.issues) {
-			if (issue.code === 'unrecognized_keys') {
-				for (const key of issue.keys) {
-					problems.push({
-						file,
-						field: key,
-						message: 'is not a PRD field.',
-						hint: `Allowed fields: ${PRD_FIELDS.join(', ')}${suggest(key, PRD_FIELDS)}.`,
-					});
-				}
-				continue;
-			}
-			const field = formatPath(issue.path) || 'frontmatter';
-			problems.push({ file, field, message: describeIssue(issue, field, parsed.data), hint: hintFor(field, issue) });
-		}
+		const issues = schemaIssuesToProblems(result.error, parsed.data, {
+			file,
+			wholeInput: 'frontmatter',
+			unknownKey: (key) => ({ message: 'is not a PRD field.', hint: `Allowed fields: ${PRD_FIELDS.join(', ')}${suggest(key, PRD_FIELDS)}.` }),
+			describe: (context) => ({ message: describeIssue(context), hint: hintFor(context) }),
+		});
+		problems.push(...issues.map(({ unknownKey: _, ...problem }) => problem));
 	}
 	const body = parsed.body.trim();
 	if (body === '') {
@@ -232,16 +224,9 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	return { id, file, frontmatter: result.data, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) };
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-	return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index > 0 ? '.' : ''}${String(part)}`)).join('');
-}
-
-type Issue = z.core.$ZodIssue;
-
 /** The message of a schema issue, naming the field by its full path (`tags[3]`). */
-function describeIssue(issue: Issue, field: string, data: unknown): string {
-	const value = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], data);
-	if (issue.code === 'invalid_type' && value === undefined) return `\`${field}\` is required.`;
+function describeIssue({ issue, field, value, missing }: IssueContext): string {
+	if (missing) return `\`${field}\` is required.`;
 	if (issue.code === 'too_big' && issue.origin === 'string' && typeof value === 'string') {
 		// The schema trims values before it measures them.
 		return `\`${field}\` is ${formatCount(value.trim().length)} characters long; at most ${formatCount(Number(issue.maximum))} are allowed.`;
@@ -250,7 +235,7 @@ function describeIssue(issue: Issue, field: string, data: unknown): string {
 	return issue.message;
 }
 
-function hintFor(field: string, issue: Issue): string {
+function hintFor({ issue, field }: IssueContext): string {
 	const name = field.replace(/\[.*$/, '');
 	if (issue.code === 'too_big' && issue.origin === 'string') return `Shorten it to at most ${formatCount(Number(issue.maximum))} characters.`;
 	if (issue.code === 'too_big' && issue.origin === 'array') {

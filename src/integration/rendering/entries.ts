@@ -150,7 +150,7 @@ function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
 		`**Made by:** ${madeBy}`,
 		`**Date:** ${formatDate(metadata.generatedAt)}`,
 		metadata.usage && `**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out`,
-		`**PRD version:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
+		`**Cache key:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
 	].filter(Boolean);
 	const notes = [provenance.join(' · ')];
 	if (metadata.note) notes.push(`*${escapeMarkdown(metadata.note)}*`);
