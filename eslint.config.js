@@ -75,5 +75,6 @@ export default tseslint.config(
 	{
 		files: ['**/*.js', '**/*.mjs'],
 		extends: [tseslint.configs.disableTypeChecked],
+		languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
 	},
 );

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** What the fake server does with one request. */
 export type Reply =
@@ -105,33 +105,40 @@ export async function startFakeOpenAI(
 	let inFlight = 0;
 	// Requests held until enough of them wait together (see `waitForInFlight`).
 	let waiting: (() => void)[] = [];
-	const sockets = new Set<import('node:net').Socket>();
-	const server = createServer(async (req, res) => {
-		inFlight++;
-		state.maxInFlight = Math.max(state.maxInFlight, inFlight);
-		res.on('close', () => inFlight--);
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		let body: RecordedRequest['body'] = {};
-		try {
-			body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-		} catch {
-			/* recorded as empty */
-		}
-		const messages = body.messages ?? body.input ?? [];
-		const request: RecordedRequest = { path: req.url ?? '', headers: req.headers, body, text: messages.map((m) => m.content).join('\n\n') };
-		state.requests.push(request);
-		const reply = state.queue.shift() ?? state.handler(request);
-		if (reply.type === 'text' && reply.waitForInFlight !== undefined) {
-			const count = reply.waitForInFlight;
-			await new Promise<void>((release) => {
-				waiting.push(release);
-				if (waiting.length < count) return;
-				for (const held of waiting) held();
-				waiting = [];
-			});
-		}
-		await respond(res, request, reply);
+	const sockets = new Set<Socket>();
+	const server = createServer((req, res) => {
+		void (async () => {
+			inFlight++;
+			state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+			res.on('close', () => inFlight--);
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			let body: RecordedRequest['body'] = {};
+			try {
+				body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as RecordedRequest['body'];
+			} catch {
+				/* recorded as empty */
+			}
+			const messages = body.messages ?? body.input ?? [];
+			const request: RecordedRequest = {
+				path: req.url ?? '',
+				headers: req.headers,
+				body,
+				text: messages.map((m) => m.content).join('\n\n'),
+			};
+			state.requests.push(request);
+			const reply = state.queue.shift() ?? state.handler(request);
+			if (reply.type === 'text' && reply.waitForInFlight !== undefined) {
+				const count = reply.waitForInFlight;
+				await new Promise<void>((release) => {
+					waiting.push(release);
+					if (waiting.length < count) return;
+					for (const held of waiting) held();
+					waiting = [];
+				});
+			}
+			await respond(res, request, reply);
+		})();
 	});
 	server.on('connection', (socket) => {
 		sockets.add(socket);

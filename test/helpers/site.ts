@@ -127,6 +127,7 @@ function runNode(dir: string, args: string[], env: Record<string, string>): Prom
 		child.stdout.on('data', (chunk) => ((output += chunk), (stdout += chunk)));
 		child.stderr.on('data', (chunk) => (output += chunk));
 		child.on('error', reject);
+		// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 		child.on('close', (code) => resolve({ code, output: output.replace(/\u001b\[[0-9;]*m/g, ''), stdout }));
 	});
 }

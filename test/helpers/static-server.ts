@@ -20,24 +20,26 @@ const TYPES: Record<string, string> = {
 
 /** Serves a built site (`dist/`) on 127.0.0.1 the way a static host does. */
 export async function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }> {
-	const server = createServer(async (req, res) => {
-		const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-		for (const candidate of [path, join(path, 'index.html')]) {
-			const file = join(root, candidate);
-			try {
-				if ((await stat(file)).isFile()) {
-					res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-					createReadStream(file).pipe(res);
-					return;
+	const server = createServer((req, res) => {
+		void (async () => {
+			const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+			for (const candidate of [path, join(path, 'index.html')]) {
+				const file = join(root, candidate);
+				try {
+					if ((await stat(file)).isFile()) {
+						res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+						createReadStream(file).pipe(res);
+						return;
+					}
+				} catch {
+					/* try the next candidate */
 				}
-			} catch {
-				/* try the next candidate */
 			}
-		}
-		res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-		createReadStream(join(root, '404.html'))
-			.on('error', () => res.end('Not found'))
-			.pipe(res);
+			res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+			createReadStream(join(root, '404.html'))
+				.on('error', () => res.end('Not found'))
+				.pipe(res);
+		})();
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;

@@ -29,7 +29,7 @@ function status(id: string, frontmatter: Record<string, unknown>, state: PrdStat
 					usage: { inputTokens: 6500, outputTokens: 5100 },
 				},
 				...spec,
-			} as CachedSpec,
+			},
 		}),
 	};
 }
@@ -58,7 +58,7 @@ const options: EntryOptions = {
 
 const CSP_META = {
 	tag: 'meta',
-	attrs: { 'http-equiv': 'Content-Security-Policy', content: expect.stringContaining("img-src 'self' data:;") },
+	attrs: { 'http-equiv': 'Content-Security-Policy', content: expect.stringContaining("img-src 'self' data:;") as unknown },
 };
 
 describe('buildEntries', () => {

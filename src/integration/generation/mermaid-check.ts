@@ -71,7 +71,7 @@ async function startWorker(): Promise<CheckerWorker> {
 		worker.once('error', onError);
 		worker.once('message', () => (worker.off('error', onError), resolve()));
 	});
-	worker.on('error', (error) => {
+	worker.on('error', (error: Error) => {
 		state.failure = error;
 		for (const settle of pending.values()) settle(`the mermaid checker failed: ${error.message}`);
 		pending.clear();

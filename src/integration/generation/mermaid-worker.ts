@@ -16,12 +16,14 @@ if (typeof purify.sanitize !== 'function') purify.sanitize = (value: unknown) =>
 const { default: mermaid } = await import('mermaid');
 mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
 
-parentPort!.on('message', async ({ id, source }: { id: number; source: string }) => {
+parentPort!.on('message', (message: { id: number; source: string }) => void check(message));
+
+async function check({ id, source }: { id: number; source: string }): Promise<void> {
 	try {
 		await mermaid.parse(source);
 		parentPort!.postMessage({ id, error: null });
 	} catch (error) {
 		parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
 	}
-});
+}
 parentPort!.postMessage({ ready: true });

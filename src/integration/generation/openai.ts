@@ -120,7 +120,7 @@ function streamFailure(what: string, payload: unknown): StreamFailure {
 	};
 	// A Responses `error` event's own `type` is `error`: it classifies nothing.
 	const label = [code, type === 'error' ? undefined : type].find(
-		(value) => (typeof value === 'string' && value !== '') || typeof value === 'number',
+		(value): value is string | number => (typeof value === 'string' && value !== '') || typeof value === 'number',
 	);
 	const text = typeof message === 'string' && message !== '' ? message : 'no reason given';
 	let retryable = true;
@@ -263,7 +263,7 @@ function describeApiError(error: unknown, apiKey: string): string {
  * as a date), as `the server asks to wait N s`, or '' under a second. Worth telling: the SDK
  * waits as asked only up to 60 s, so a longer wait (an exhausted quota) used up the retries.
  */
-function waitAsked(error: APIError): string {
+function waitAsked(error: Pick<APIError, 'headers'>): string {
 	const header = (name: string) => error.headers?.get(name) ?? null;
 	const ms = header('retry-after-ms');
 	const after = header('retry-after');
@@ -276,9 +276,10 @@ function waitAsked(error: APIError): string {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise((resolve, reject) => {
-		if (signal.aborted) return reject(signal.reason);
+		const aborted = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+		if (signal.aborted) return aborted();
 		const timer = setTimeout(resolve, ms);
-		signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+		signal.addEventListener('abort', () => (clearTimeout(timer), aborted()), { once: true });
 	});
 }
 
