@@ -9,7 +9,8 @@ import { findSitePolicies } from './rendering/content-security-policy.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 import { reportProjectState } from './report-state.ts';
-import { createSharedState, registerConfig, setSharedState } from './store.ts';
+import { createBuildState, setBuildState } from './build-state.ts';
+import { registerConfig } from './config-registry.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
 export { prdSpecsLoader } from './loader.ts';
@@ -106,9 +107,9 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				// Bad input and, in strict mode, stale or missing specs stop here; the rest is logged.
 				reportProjectState(report, { specsDir: config.specsDir, strict, logger });
 
-				setSharedState(
+				setBuildState(
 					root,
-					createSharedState(config, {
+					createBuildState(config, {
 						report,
 						editLinkBaseUrl: starlightConfig.editLink?.baseUrl,
 						sitePolicies: findSitePolicies(starlightConfig.head),

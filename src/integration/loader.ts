@@ -14,7 +14,7 @@ import { printable } from './text/plain-text.ts';
 import { loadProject, type ProjectReport } from './project.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
 import { isGroupedLayout } from './rendering/sidebar.ts';
-import { getSharedState, type SharedState } from './store.ts';
+import { getBuildState, type BuildState } from './build-state.ts';
 
 type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
 
@@ -34,7 +34,7 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 		name: 'prd-specs-loader',
 		load: async (context) => {
 			const root = fileURLToPath(context.config.root);
-			const state = getSharedState(root);
+			const state = getBuildState(root);
 			if (state) resetRenderReports(state);
 			// Our entries from the last sync: the glob loader deletes every entry it did not load
 			// itself, so keep them to reuse their rendered HTML when nothing changed.
@@ -61,7 +61,7 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 	};
 }
 
-function getEntryOptions(context: LoaderContext, state: SharedState) {
+function getEntryOptions(context: LoaderContext, state: BuildState) {
 	return {
 		base: context.config.base,
 		editLinkBaseUrl: state.editLinkBaseUrl,
@@ -74,13 +74,13 @@ function getEntryOptions(context: LoaderContext, state: SharedState) {
 	};
 }
 
-function resetRenderReports(state: SharedState): void {
+function resetRenderReports(state: BuildState): void {
 	state.pageProblems.length = 0;
 	state.renderWarnings.length = 0;
 }
 
 /** What rendering removed from untrusted pages or did not draw, once per message. */
-function logRenderWarnings(context: LoaderContext, state: SharedState): void {
+function logRenderWarnings(context: LoaderContext, state: BuildState): void {
 	for (const line of new Set(state.renderWarnings.map(formatProblem))) context.logger.warn(line);
 }
 
@@ -99,7 +99,7 @@ function takePreviousEntries(context: LoaderContext): Map<string, StoredEntry> {
 /** Stores the entries, rendering only those whose content changed; removes ours that are gone. */
 async function syncEntries(
 	context: LoaderContext,
-	state: SharedState,
+	state: BuildState,
 	entries: DocsEntry[],
 	previous: Map<string, StoredEntry>,
 ): Promise<void> {
@@ -160,7 +160,7 @@ async function syncEntries(
 }
 
 /** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist, or cannot be rendered. */
-function throwPageProblems(state: SharedState): void {
+function throwPageProblems(state: BuildState): void {
 	if (state.pageProblems.length === 0) return;
 	const count = state.pageProblems.length;
 	const links = state.pageProblems.every((problem) => problem.field?.startsWith('link '));
@@ -186,7 +186,7 @@ function assertNoHandWrittenPage(filePath: string | undefined, rootPath: string,
 }
 
 /** In `astro dev`: re-scan when a PRD, a spec or the template changes, and update the pages. */
-function watchSources(context: LoaderContext, root: string, state: SharedState): void {
+function watchSources(context: LoaderContext, root: string, state: BuildState): void {
 	const watcher = context.watcher!;
 	const dirs = [state.config.prdsDir, state.config.specsDir].map((dir) => join(root, dir));
 	const template = state.config.template ? join(root, state.config.template) : undefined;

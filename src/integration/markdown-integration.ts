@@ -7,7 +7,7 @@ import { throwPluginError } from './error.ts';
 import { findBrokenLinks } from './rendering/link-check.ts';
 import type { MarkdownPolicy } from './rendering/markdown-policy.ts';
 import { applyMarkdownPlugin } from './rendering/processor.ts';
-import { getSharedState } from './store.ts';
+import { getBuildState } from './build-state.ts';
 
 const REPORTED_BROKEN_LINKS = 20;
 
@@ -18,7 +18,7 @@ const REPORTED_BROKEN_LINKS = 20;
 export function createMarkdownIntegration(root: string): AstroIntegration {
 	let memo: { report: unknown; ids: ReadonlySet<string> } | undefined;
 	let base = '/';
-	const state = () => getSharedState(root);
+	const state = () => getBuildState(root);
 	return {
 		name: 'astro-prd-specs/markdown',
 		hooks: {

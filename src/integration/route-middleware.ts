@@ -2,7 +2,7 @@ import { defineRouteMiddleware, type StarlightRouteData } from '@astrojs/starlig
 
 import { buildSidebarGroup, type SidebarNode } from './rendering/sidebar.ts';
 import { getPageHref } from './rendering/urls.ts';
-import { getSharedStates } from './store.ts';
+import { getBuildStates } from './build-state.ts';
 
 type RouteEntry = StarlightRouteData['sidebar'][number];
 
@@ -12,7 +12,7 @@ type RouteEntry = StarlightRouteData['sidebar'][number];
  * current project: new PRDs appear, removed ones go, and badges follow the spec states.
  */
 export const onRequest = defineRouteMiddleware((context) => {
-	const states = getSharedStates();
+	const states = getBuildStates();
 	// One site per process is the normal case; with several, keep the sidebar as configured.
 	const state = states.length === 1 ? states[0] : undefined;
 	if (!state?.report || state.config.sidebar === false) return;

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 
 import { validateConfig } from '../../src/integration/config.ts';
 import { prdSpecsLoader } from '../../src/integration/loader.ts';
-import { createSharedState, setSharedState } from '../../src/integration/store.ts';
+import { createBuildState, setBuildState } from '../../src/integration/build-state.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
@@ -71,7 +71,7 @@ describe('prdSpecsLoader', () => {
 			'prds/beta.md': prdSource('title: Beta'),
 		});
 		await writeFreshSpec(root, 'alpha', '# Technical Specification: Alpha\n\n## System Architecture Overview\n\nA.');
-		setSharedState(root, createSharedState(validateConfig({})));
+		setBuildState(root, createBuildState(validateConfig({})));
 	});
 
 	test('adds PRD, spec, placeholder and overview entries with paths inside the docs collection', async () => {
@@ -96,7 +96,7 @@ describe('prdSpecsLoader', () => {
 		expect(entries.size).toBe(6);
 
 		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved\nrelated: [beta]') });
-		setSharedState(root, createSharedState(validateConfig({})));
+		setBuildState(root, createBuildState(validateConfig({})));
 		await prdSpecsLoader().load(context);
 		// The PRD page (status shown) and the overview changed; the spec page did not.
 		expect(rendered.slice(firstCount).map((path) => path.slice(root.length))).toEqual([
@@ -106,7 +106,7 @@ describe('prdSpecsLoader', () => {
 
 		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nstatus: approved') });
 		await rm(join(root, 'prds/beta.md'));
-		setSharedState(root, createSharedState(validateConfig({})));
+		setBuildState(root, createBuildState(validateConfig({})));
 		await prdSpecsLoader().load(context);
 		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'specs/alpha']);
 	});
@@ -130,7 +130,7 @@ describe('prdSpecsLoader', () => {
 			'prds/deeper.md': prdSource('title: Deeper', `${'- '.repeat(500_000)}x\n`),
 		});
 		await writeFreshSpec(root, 'beta', `# Technical Specification: Beta\n\n## A\n\n${'1. '.repeat(33)}x\n`);
-		setSharedState(root, createSharedState(validateConfig({})));
+		setBuildState(root, createBuildState(validateConfig({})));
 		const { context, rendered } = createContext(root);
 		const error = await prdSpecsLoader()
 			.load(context)

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { PrdSpecsConfig } from '../config.ts';
-import { getRegisteredConfigs } from '../store.ts';
+import { getRegisteredConfigs } from '../config-registry.ts';
 import { CliError } from './errors.ts';
 import { logLines, logText } from './output.ts';
 

@@ -7,7 +7,7 @@ import type { HeadEntry } from './rendering/content-security-policy.ts';
 import type { PageKind } from './rendering/entries.ts';
 
 /** What the plugin learns in `config:setup` and the loader needs during content sync. */
-export interface SharedState {
+export interface BuildState {
 	config: PrdSpecsConfig;
 	/** Content-Security-Policy entries of Starlight's `head` option, kept on our pages beside ours. */
 	sitePolicies?: HeadEntry[] | undefined;
@@ -32,42 +32,28 @@ export interface UntrustedPage {
 
 // The plugin runs in Astro's config context and the loader in Vite's module graph: they share
 // the process but not module instances, so the state lives on `globalThis`, keyed by project root.
-const STORE_KEY = Symbol.for('astro-prd-specs/state');
+const STATE_KEY = Symbol.for('astro-prd-specs/state');
 
-function getStore(): Map<string, SharedState> {
-	const holder = globalThis as typeof globalThis & { [STORE_KEY]?: Map<string, SharedState> };
-	holder[STORE_KEY] ??= new Map();
-	return holder[STORE_KEY];
+function getStates(): Map<string, BuildState> {
+	const holder = globalThis as typeof globalThis & { [STATE_KEY]?: Map<string, BuildState> };
+	holder[STATE_KEY] ??= new Map();
+	return holder[STATE_KEY];
 }
 
 /** A fresh state for a project. */
-export function createSharedState(config: PrdSpecsConfig, extra: Partial<SharedState> = {}): SharedState {
+export function createBuildState(config: PrdSpecsConfig, extra: Partial<BuildState> = {}): BuildState {
 	return { config, untrustedFiles: new Map(), pageProblems: [], renderWarnings: [], ...extra };
 }
 
-export function setSharedState(root: string, state: SharedState): void {
-	getStore().set(resolve(root), state);
+export function setBuildState(root: string, state: BuildState): void {
+	getStates().set(resolve(root), state);
 }
 
-export function getSharedState(root: string): SharedState | undefined {
-	return getStore().get(resolve(root));
+export function getBuildState(root: string): BuildState | undefined {
+	return getStates().get(resolve(root));
 }
 
 /** Every project's state in this process (one, unless several sites build in one process). */
-export function getSharedStates(): SharedState[] {
-	return [...getStore().values()];
-}
-
-// `prdSpecs()` records its validated options here when `astro.config.mjs` runs, so that the CLI
-// can load the same config file and use exactly the options the site builds with.
-const CONFIGS_KEY = Symbol.for('astro-prd-specs/configs');
-
-export function registerConfig(config: PrdSpecsConfig): void {
-	const holder = globalThis as typeof globalThis & { [CONFIGS_KEY]?: PrdSpecsConfig[] };
-	(holder[CONFIGS_KEY] ??= []).push(config);
-}
-
-/** Options of every `prdSpecs()` call made in this process, in order. */
-export function getRegisteredConfigs(): readonly PrdSpecsConfig[] {
-	return (globalThis as typeof globalThis & { [CONFIGS_KEY]?: PrdSpecsConfig[] })[CONFIGS_KEY] ?? [];
+export function getBuildStates(): BuildState[] {
+	return [...getStates().values()];
 }
