@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { LoaderContext } from 'astro/loaders';
+
+import type { BuildState } from './build-state.ts';
+import { throwPluginError } from './error.ts';
+import { LIMITS } from './limits.ts';
+import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
+import { describeDeepNesting, findDeepNesting } from './markdown/nesting.ts';
+import { formatProblem } from './problems.ts';
+import type { ProjectReport } from './project.ts';
+import { buildEntries, type DocsEntry } from './rendering/entries.ts';
+import { isGroupedLayout } from './rendering/sidebar.ts';
+
+// What the loader's content sync and the dev watcher's refresh share: both turn the project into
+// our docs entries and store them, so neither has to import the other.
+
+const META_IDS_KEY = 'prd-specs:entry-ids';
+
+/** The PRD and spec pages of a project, with the site's options. */
+export function buildPageEntries(context: LoaderContext, state: BuildState, report: ProjectReport): DocsEntry[] {
+	return buildEntries(report, {
+		base: context.config.base,
+		editLinkBaseUrl: state.editLinkBaseUrl,
+		overview: state.config.overview,
+		openQuestions: state.config.openQuestions,
+		pairedPagination: isGroupedLayout(state.config.sidebar, report.prds.length),
+		specsDir: state.config.specsDir,
+		policy: state.config,
+		sitePolicies: state.sitePolicies ?? [],
+	});
+}
+
+export function resetRenderReports(state: BuildState): void {
+	state.pageProblems.length = 0;
+	state.renderWarnings.length = 0;
+}
+
+/** What rendering removed from untrusted pages or did not draw, once per message. */
+export function logRenderWarnings(context: LoaderContext, state: BuildState): void {
+	for (const line of new Set(state.renderWarnings.map(formatProblem))) context.logger.warn(line);
+}
+
+export type StoredEntry = NonNullable<ReturnType<LoaderContext['store']['get']>>;
+
+/** Our entries from the last sync, by id. */
+export function takePreviousEntries(context: LoaderContext): Map<string, StoredEntry> {
+	const ids = JSON.parse(context.meta.get(META_IDS_KEY) ?? '[]') as string[];
+	const previous = new Map<string, StoredEntry>();
+	for (const id of ids) {
+		const entry = context.store.get(id);
+		if (entry) previous.set(id, entry);
+	}
+	return previous;
+}
+
+/** Stores the entries, rendering only those whose content changed; removes ours that are gone. */
+export async function syncEntries(
+	context: LoaderContext,
+	state: BuildState,
+	entries: DocsEntry[],
+	previous: Map<string, StoredEntry>,
+): Promise<void> {
+	const { store, config } = context;
+	// Pages that link with `prd:` must be rendered again when the set of PRDs changes.
+	const ids = state.report?.prds.map((status) => status.prd.id).join(' ') ?? '';
+	const docsDir = new URL('content/docs/', config.srcDir);
+	const rootPath = fileURLToPath(config.root);
+	const entryIds = new Set<string>();
+	for (const entry of entries) {
+		entryIds.add(entry.id);
+		assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
+		// The digest is of our own input, so an unchanged page skips validation and rendering.
+		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(entry.data), ids });
+		const old = previous.get(entry.id) ?? store.get(entry.id);
+		if (old?.digest === digest && old.rendered) {
+			store.set(old);
+			continue;
+		}
+		const data = await context.parseData({ id: entry.id, data: entry.data });
+		// A path inside the docs collection makes Starlight's path-gated markdown plugins
+		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
+		const fileURL = new URL(`${entry.id}.md`, docsDir);
+		const source = entry.sourceFile ?? `the generated page /${entry.id}/`;
+		state.untrustedFiles.set(fileURLToPath(fileURL), { source, kind: entry.kind });
+		// Parsers take time quadratic in how deeply a line nests quotes and lists: checked here,
+		// before the page is rendered, rather than in every scan of the project.
+		const deep = entry.sourceBody && findDeepNesting(entry.sourceBody.text, LIMITS.nestingDepth);
+		if (deep) {
+			const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, entry.sourceBody!.firstLine - 1);
+			state.pageProblems.push({ file: source, field: 'body', message, hint });
+			continue;
+		}
+		const problemsBefore = state.pageProblems.length;
+		let rendered: Awaited<ReturnType<LoaderContext['renderMarkdown']>>;
+		try {
+			rendered = await context.renderMarkdown(neutralizeRawTextBlocks(entry.body), { fileURL });
+		} catch (error) {
+			// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
+			state.pageProblems.push({
+				file: source,
+				message: `could not be rendered: ${(error as Error).message}`,
+				hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
+			});
+			continue;
+		}
+		// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
+		if (state.pageProblems.length > problemsBefore) continue;
+		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
+		// No `body`: nothing reads it, and the data store is bundled into the server build.
+		store.set({ id: entry.id, data, rendered, digest, filePath });
+	}
+	for (const [id, entry] of previous) {
+		// Pages of PRDs that were removed; keep an entry that a real file has taken over since.
+		if (!entryIds.has(id) && store.get(id)?.digest === entry.digest) store.delete(id);
+	}
+	context.meta.set(META_IDS_KEY, JSON.stringify([...entryIds]));
+}
+
+/** Fails when a real file in the docs collection already publishes the page we would add. */
+function assertNoHandWrittenPage(filePath: string | undefined, rootPath: string, entry: DocsEntry): void {
+	if (!filePath || !existsSync(join(rootPath, filePath))) return;
+	throwPluginError(
+		`\`${filePath}\` and ${entry.sourceFile ? `\`${entry.sourceFile}\`` : 'the integration'} both publish the page \`/${entry.id}/\`.`,
+		entry.sourceFile
+			? 'Rename or move the hand-written page: PRD and spec pages live under `prds/` and `specs/`.'
+			: 'Rename the hand-written page, or give the generated page another path with the `overview.slug` or `openQuestions.slug` option of `prdSpecs()` (or turn it off with `overview: false` / `openQuestions: false`).',
+	);
+}
