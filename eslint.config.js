@@ -20,8 +20,8 @@ const LAYERS = [
 	['project.ts'],
 	// Generation is handed what it needs (targets, a way to save); rendering turns state into pages.
 	['generation', 'rendering'],
-	// What puts them together: the shared pipeline, build state, the config registry, and the Astro and CLI entry points.
-	['pipeline.ts', 'report-state.ts', 'build-state.ts', 'config-registry.ts'],
+	// What puts them together: the shared pipeline, build state and render reports, the config registry, and the Astro and CLI entry points.
+	['pipeline.ts', 'report-state.ts', 'build-state.ts', 'render-reports.ts', 'config-registry.ts'],
 	// Storing our pages as docs entries: shared by the loader's content sync and the dev watcher's refresh.
 	['sync-entries.ts'],
 	['dev', 'loader.ts', 'markdown-integration.ts', 'route-middleware.ts', 'index.ts', 'cli'],

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 
 import type { PrdSpecsConfig } from './config.ts';
-import type { Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
+import type { RenderReports } from './render-reports.ts';
 import type { HeadEntry } from './rendering/content-security-policy.ts';
 import type { PageKind } from './rendering/entries.ts';
 
@@ -17,10 +17,8 @@ export interface BuildState {
 	report?: ProjectReport | undefined;
 	/** Paths our pages are rendered under, mapped to what each page is: their markdown is untrusted. */
 	untrustedFiles: Map<string, UntrustedPage>;
-	/** Pages that cannot be published: `prd:`/`spec:` links to unknown ids, nesting too deep, a render that failed. */
-	pageProblems: Problem[];
-	/** What rendering removed from untrusted pages or did not draw (diagrams, images, code options). */
-	renderWarnings: Problem[];
+	/** What our markdown plugin found in each file it rendered, until the loader takes it. */
+	renderReports: RenderReports;
 }
 
 /** One of our pages, as the markdown plugin sees it. */
@@ -42,7 +40,7 @@ function getStates(): Map<string, BuildState> {
 
 /** A fresh state for a project. */
 export function createBuildState(config: PrdSpecsConfig, extra: Partial<BuildState> = {}): BuildState {
-	return { config, untrustedFiles: new Map(), pageProblems: [], renderWarnings: [], ...extra };
+	return { config, untrustedFiles: new Map(), renderReports: new Map(), ...extra };
 }
 
 export function setBuildState(root: string, state: BuildState): void {

@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { docsLoader } from '@astrojs/starlight/loaders';
 import type { Loader } from 'astro/loaders';
 
-import { getBuildState, type BuildState } from './build-state.ts';
+import { getBuildState } from './build-state.ts';
 import { watchSources } from './dev/watch-sources.ts';
 import { throwPluginError } from './error.ts';
-import { formatProblems } from './problems.ts';
+import { formatProblems, type Problem } from './problems.ts';
 import { loadProject } from './project.ts';
-import { buildPageEntries, logRenderWarnings, resetRenderReports, syncEntries, takePreviousEntries } from './sync-entries.ts';
+import { takeRenderReports } from './render-reports.ts';
+import { buildPageEntries, logRenderWarnings, syncEntries, takePreviousEntries } from './sync-entries.ts';
 
 type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
 
@@ -23,7 +24,8 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 		load: async (context) => {
 			const root = fileURLToPath(context.config.root);
 			const state = getBuildState(root);
-			if (state) resetRenderReports(state);
+			// Reports of renders since the last sync (pages rendered on request in dev) are not this sync's.
+			state?.renderReports.clear();
 			// Our entries from the last sync: the glob loader deletes every entry it did not load
 			// itself, so keep them to reuse their rendered HTML when nothing changed.
 			const previous = takePreviousEntries(context);
@@ -35,10 +37,12 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 					'Add `plugins: [prdSpecs()]` to the `starlight()` options in `astro.config.mjs`.',
 				);
 			}
+			// What our markdown plugin found in the pages the docs loader rendered: the hand-written ones.
+			const handWritten = takeRenderReports(state.renderReports);
 			state.report ??= await loadProject(root, state.config);
-			await syncEntries(context, state, buildPageEntries(context, state, state.report), previous);
-			logRenderWarnings(context, state);
-			throwPageProblems(state);
+			const ours = await syncEntries(context, state, buildPageEntries(context, state, state.report), previous);
+			logRenderWarnings(context.logger, [...handWritten.warnings, ...ours.warnings]);
+			throwPageProblems([...handWritten.problems, ...ours.problems]);
 
 			watchSources(context, root, state);
 		},
@@ -46,14 +50,14 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 }
 
 /** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist, or cannot be rendered. */
-function throwPageProblems(state: BuildState): void {
-	if (state.pageProblems.length === 0) return;
-	const count = state.pageProblems.length;
-	const links = state.pageProblems.every((problem) => problem.field?.startsWith('link '));
+function throwPageProblems(problems: Problem[]): void {
+	if (problems.length === 0) return;
+	const count = problems.length;
+	const links = problems.every((problem) => problem.field?.startsWith('link '));
 	throwPluginError(
 		links
-			? `${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(state.pageProblems)}`
-			: `${count} page${count > 1 ? 's' : ''} could not be published:\n${formatProblems(state.pageProblems)}`,
+			? `${count} link${count > 1 ? 's' : ''} to unknown PRDs or specs:\n${formatProblems(problems)}`
+			: `${count} page${count > 1 ? 's' : ''} could not be published:\n${formatProblems(problems)}`,
 		links
 			? 'Fix the ids in the links (`prd:<id>` or `spec:<id>`, where `<id>` is a PRD file name without `.md`).'
 			: 'Fix each file as described above, then build again.',

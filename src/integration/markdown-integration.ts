@@ -8,6 +8,7 @@ import { findBrokenLinks } from './rendering/link-check.ts';
 import type { MarkdownPolicy } from './rendering/markdown-policy.ts';
 import { applyMarkdownPlugin } from './rendering/processor.ts';
 import { getBuildState } from './build-state.ts';
+import { renderReportFor } from './render-reports.ts';
 
 const REPORTED_BROKEN_LINKS = 20;
 
@@ -19,6 +20,11 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 	let memo: { report: unknown; ids: ReadonlySet<string> } | undefined;
 	let base = '/';
 	const state = () => getBuildState(root);
+	// Filed under the path being rendered: the loader takes each page's report after its render.
+	const reportOf = (path: string | undefined) => {
+		const current = state();
+		return current && renderReportFor(current.renderReports, path);
+	};
 	return {
 		name: 'astro-prd-specs/markdown',
 		hooks: {
@@ -36,8 +42,8 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 						memo = { report, ids };
 						return ids;
 					},
-					reportProblem: (problem) => state()?.pageProblems.push(problem),
-					reportWarning: (problem) => state()?.renderWarnings.push(problem),
+					reportProblem: (path, problem) => reportOf(path)?.problems.push(problem),
+					reportWarning: (path, problem) => reportOf(path)?.warnings.push(problem),
 					relativePath: (path) =>
 						path ? (state()?.untrustedFiles.get(path)?.source ?? relative(root, path).split('\\').join('/')) : '(a markdown string)',
 				};

@@ -9,8 +9,9 @@ import { throwPluginError } from './error.ts';
 import { LIMITS } from './limits.ts';
 import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
 import { describeDeepNesting, findDeepNesting } from './markdown/nesting.ts';
-import { formatProblem } from './problems.ts';
+import { formatProblem, type Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
+import { openRenderReport, takeRenderReport, type RenderReport, type RenderReports } from './render-reports.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
 import { isGroupedLayout } from './rendering/sidebar.ts';
 
@@ -33,14 +34,9 @@ export function buildPageEntries(context: LoaderContext, state: BuildState, repo
 	});
 }
 
-export function resetRenderReports(state: BuildState): void {
-	state.pageProblems.length = 0;
-	state.renderWarnings.length = 0;
-}
-
 /** What rendering removed from untrusted pages or did not draw, once per message. */
-export function logRenderWarnings(context: LoaderContext, state: BuildState): void {
-	for (const line of new Set(state.renderWarnings.map(formatProblem))) context.logger.warn(line);
+export function logRenderWarnings(logger: LoaderContext['logger'], warnings: Problem[]): void {
+	for (const line of new Set(warnings.map(formatProblem))) logger.warn(line);
 }
 
 export type StoredEntry = NonNullable<ReturnType<LoaderContext['store']['get']>>;
@@ -56,14 +52,19 @@ export function takePreviousEntries(context: LoaderContext): Map<string, StoredE
 	return previous;
 }
 
-/** Stores the entries, rendering only those whose content changed; removes ours that are gone. */
+/**
+ * Stores the entries, rendering only those whose content changed; removes ours that are gone.
+ * Returns what the pages rendered now reported: problems (links to unknown ids, nesting too deep,
+ * a render that failed), whose pages are not stored, and warnings.
+ */
 export async function syncEntries(
 	context: LoaderContext,
 	state: BuildState,
 	entries: DocsEntry[],
 	previous: Map<string, StoredEntry>,
-): Promise<void> {
+): Promise<RenderReport> {
 	const { store, config } = context;
+	const found: RenderReport = { problems: [], warnings: [] };
 	// Pages that link with `prd:` must be rendered again when the set of PRDs changes.
 	const ids = state.report?.prds.map((status) => status.prd.id).join(' ') ?? '';
 	const docsDir = new URL('content/docs/', config.srcDir);
@@ -90,33 +91,52 @@ export async function syncEntries(
 		const deep = entry.sourceBody && findDeepNesting(entry.sourceBody.text, LIMITS.nestingDepth);
 		if (deep) {
 			const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, entry.sourceBody!.firstLine - 1);
-			state.pageProblems.push({ file: source, field: 'body', message, hint });
+			found.problems.push({ file: source, field: 'body', message, hint });
 			continue;
 		}
-		const problemsBefore = state.pageProblems.length;
-		let rendered: Awaited<ReturnType<LoaderContext['renderMarkdown']>>;
-		try {
-			rendered = await context.renderMarkdown(neutralizeRawTextBlocks(entry.body), { fileURL });
-		} catch (error) {
+		const render = await renderPage(context, state.renderReports, neutralizeRawTextBlocks(entry.body), fileURL);
+		found.problems.push(...render.report.problems);
+		found.warnings.push(...render.report.warnings);
+		if (!render.ok) {
 			// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
-			state.pageProblems.push({
+			found.problems.push({
 				file: source,
-				message: `could not be rendered: ${(error as Error).message}`,
+				message: `could not be rendered: ${render.error.message}`,
 				hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
 			});
 			continue;
 		}
 		// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
-		if (state.pageProblems.length > problemsBefore) continue;
+		if (render.report.problems.length > 0) continue;
 		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
 		// No `body`: nothing reads it, and the data store is bundled into the server build.
-		store.set({ id: entry.id, data, rendered, digest, filePath });
+		store.set({ id: entry.id, data, rendered: render.rendered, digest, filePath });
 	}
 	for (const [id, entry] of previous) {
 		// Pages of PRDs that were removed; keep an entry that a real file has taken over since.
 		if (!entryIds.has(id) && store.get(id)?.digest === entry.digest) store.delete(id);
 	}
 	context.meta.set(META_IDS_KEY, JSON.stringify([...entryIds]));
+	return found;
+}
+
+type Rendered = Awaited<ReturnType<LoaderContext['renderMarkdown']>>;
+
+/** Renders one of our pages under a report of its own, so that what the markdown plugin reports is this render's only. */
+async function renderPage(
+	context: LoaderContext,
+	reports: RenderReports,
+	body: string,
+	fileURL: URL,
+): Promise<{ ok: true; rendered: Rendered; report: RenderReport } | { ok: false; error: Error; report: RenderReport }> {
+	const path = fileURLToPath(fileURL);
+	openRenderReport(reports, path);
+	try {
+		const rendered = await context.renderMarkdown(body, { fileURL });
+		return { ok: true, rendered, report: takeRenderReport(reports, path) };
+	} catch (error) {
+		return { ok: false, error: error as Error, report: takeRenderReport(reports, path) };
+	}
 }
 
 /** Fails when a real file in the docs collection already publishes the page we would add. */

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { LoaderContext } from 'astro/loaders';
 import { beforeEach, describe, expect, test } from 'vitest';
 
 import { validateConfig } from '../../src/integration/config.ts';
 import { prdSpecsLoader } from '../../src/integration/loader.ts';
-import { createBuildState, setBuildState } from '../../src/integration/build-state.ts';
+import { createBuildState, getBuildState, setBuildState } from '../../src/integration/build-state.ts';
+import type { Problem } from '../../src/integration/problems.ts';
+import { renderReportFor } from '../../src/integration/render-reports.ts';
 import { prdSource, writeFiles, writeFreshSpec } from '../helpers/files.ts';
 import { useTempDir } from '../helpers/tmp.ts';
 
@@ -145,6 +147,65 @@ describe('prdSpecsLoader', () => {
 		expect(rendered.some((path) => /\/(prds\/deep|prds\/deeper|specs\/beta)\.md$/.test(path))).toBe(false);
 	});
 
+	test('a page’s link problems are those of its own render: it is not stored, and what other files report meanwhile does not count', async () => {
+		const { context, entries, logs } = createContext(root);
+		const reports = getBuildState(root)!.renderReports;
+		const render = context.renderMarkdown.bind(context);
+		// Stands in for our markdown plugin, which files what it finds under the path it renders.
+		context.renderMarkdown = async (body, options) => {
+			const path = fileURLToPath(options!.fileURL!);
+			// A page of another collection, rendered at the same time (Astro loads collections in parallel).
+			renderReportFor(reports, join(root, 'src/content/blog/other.md')).problems.push(linkProblem('src/content/blog/other.md', 'gone'));
+			if (path.endsWith('/prds/beta.md')) {
+				renderReportFor(reports, path).problems.push(linkProblem('prds/beta.md', 'nope'));
+				renderReportFor(reports, path).warnings.push({
+					file: 'prds/beta.md',
+					field: 'diagram 1',
+					message: 'is shown as its source.',
+					hint: 'Fix it.',
+				});
+			}
+			return render(body, options);
+		};
+		const error = await prdSpecsLoader()
+			.load(context)
+			.then(
+				() => undefined,
+				(thrown: Error) => thrown,
+			);
+		expect(error?.message).toContain('1 link to unknown PRDs or specs:\n- prds/beta.md › link prd:nope: points at the PRD "nope"');
+		expect(error?.message).not.toContain('prd:gone');
+		expect(entries.has('prds/beta')).toBe(false);
+		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'specs/alpha', 'specs/beta']);
+		expect(logs).toContain('warn: prds/beta.md › diagram 1: is shown as its source. Fix it.');
+	});
+
+	test('link problems of the hand-written pages that the docs loader renders fail the sync too', async () => {
+		await writeFiles(root, { 'src/content/docs/guide.md': '---\ntitle: Guide\n---\nSee [it](prd:nope).\n' });
+		const { context, entries } = createContext(root);
+		const reports = getBuildState(root)!.renderReports;
+		// Markdown files of the docs collection, rendered by the glob loader through the site's processor.
+		Object.assign(context, {
+			entryTypes: new Map([
+				[
+					'.md',
+					{
+						getEntryInfo: ({ contents }: { contents: string }) => ({ data: { title: 'Guide' }, body: contents }),
+						getRenderFunction: () => (entry: { filePath: string }) => {
+							renderReportFor(reports, entry.filePath).problems.push(linkProblem('src/content/docs/guide.md', 'nope'));
+							return { html: '<p>Guide</p>' };
+						},
+					},
+				],
+			]),
+		});
+		await expect(prdSpecsLoader().load(context)).rejects.toThrow(
+			'1 link to unknown PRDs or specs:\n- src/content/docs/guide.md › link prd:nope: points at the PRD "nope"',
+		);
+		expect(entries.has('guide')).toBe(true);
+		expect(entries.has('prds/alpha')).toBe(true);
+	});
+
 	test('without the plugin the loader says how to add it', async () => {
 		const other = await tempDir();
 		const { context } = createContext(other);
@@ -153,3 +214,12 @@ describe('prdSpecsLoader', () => {
 		);
 	});
 });
+
+function linkProblem(file: string, id: string): Problem {
+	return {
+		file,
+		field: `link prd:${id}`,
+		message: `points at the PRD "${id}", which does not exist.`,
+		hint: 'Use the id of a PRD (its file name without `.md`): `prd:<id>`.',
+	};
+}

@@ -22,9 +22,9 @@ function policy(problems: Problem[], warnings: Problem[] = [], remoteImages = fa
 		base: '/docs',
 		isUntrusted: (path) => path === UNTRUSTED,
 		allowsRemoteImages: () => remoteImages,
-		reportWarning: (problem) => warnings.push(problem),
+		reportWarning: (_path, problem) => warnings.push(problem),
 		knownIds: () => new Set(['checkout', 'search']),
-		reportProblem: (problem) => problems.push(problem),
+		reportProblem: (_path, problem) => problems.push(problem),
 		relativePath: (path) => (path === UNTRUSTED ? 'prds/corpus.md' : 'src/content/docs/guide.md'),
 	};
 }

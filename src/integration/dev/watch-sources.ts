@@ -5,7 +5,7 @@ import type { LoaderContext } from 'astro/loaders';
 import type { BuildState } from '../build-state.ts';
 import { formatProblems } from '../problems.ts';
 import { loadProject, type ProjectReport } from '../project.ts';
-import { buildPageEntries, logRenderWarnings, resetRenderReports, syncEntries, takePreviousEntries } from '../sync-entries.ts';
+import { buildPageEntries, logRenderWarnings, syncEntries, takePreviousEntries } from '../sync-entries.ts';
 import { printable } from '../text/plain-text.ts';
 import { createGenerationScheduler } from './generation-scheduler.ts';
 
@@ -30,11 +30,10 @@ export function watchSources(context: LoaderContext, root: string, state: BuildS
 	};
 	const publish = async (report: ProjectReport, reason: string) => {
 		state.report = report;
-		resetRenderReports(state);
 		const previous = takePreviousEntries(context);
-		await syncEntries(context, state, buildPageEntries(context, state, report), previous);
-		logRenderWarnings(context, state);
-		if (state.pageProblems.length > 0) context.logger.error(`Pages that could not be published:\n${formatProblems(state.pageProblems)}`);
+		const { problems, warnings } = await syncEntries(context, state, buildPageEntries(context, state, report), previous);
+		logRenderWarnings(context.logger, warnings);
+		if (problems.length > 0) context.logger.error(`Pages that could not be published:\n${formatProblems(problems)}`);
 		context.logger.info(`Updated the PRD and spec pages (${printable(reason, 300)}).`);
 	};
 	const scheduleGeneration = createGenerationScheduler(

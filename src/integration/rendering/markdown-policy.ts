@@ -14,10 +14,10 @@ export interface MarkdownPolicy {
 	allowsRemoteImages(filePath: string | undefined): boolean;
 	knownIds(): ReadonlySet<string>;
 	base: string;
-	/** Records a `prd:`/`spec:` link to an id that does not exist: the build fails on it. */
-	reportProblem(problem: Problem): void;
-	/** Records something of an untrusted page that was removed or not rendered: the build says so. */
-	reportWarning(problem: Problem): void;
+	/** Records a `prd:`/`spec:` link to an id that does not exist, in the file being rendered: the build fails on it. */
+	reportProblem(filePath: string | undefined, problem: Problem): void;
+	/** Records something of an untrusted page that was removed or not rendered, in the file being rendered: the build says so. */
+	reportWarning(filePath: string | undefined, problem: Problem): void;
 	/** Path of a file relative to the project root, for messages. */
 	relativePath(filePath: string | undefined): string;
 }
@@ -30,7 +30,7 @@ export function decideUrl(url: string, filePath: string | undefined, policy: Mar
 	if (link.kind === 'resolved') return { action: 'replace', url: link.href };
 	if (link.kind === 'unknown') {
 		const kind = link.scheme === 'prd' ? 'PRD' : 'spec';
-		policy.reportProblem({
+		policy.reportProblem(filePath, {
 			file: policy.relativePath(filePath),
 			field: `link ${url}`,
 			message: `points at the ${kind} "${link.id}", which does not exist.`,
@@ -61,7 +61,7 @@ export function decideImage(url: string, filePath: string | undefined, policy: M
 	const remote = /^[a-z][a-z0-9+.-]*:/i.test(trimmed) || trimmed.startsWith('//');
 	if (remote) {
 		if (policy.allowsRemoteImages(filePath)) return { action: 'keep' };
-		policy.reportWarning({
+		policy.reportWarning(filePath, {
 			file,
 			field: `image ${shorten(trimmed)}`,
 			message: 'is on another site, so it is published as a link, not loaded.',
@@ -70,7 +70,7 @@ export function decideImage(url: string, filePath: string | undefined, policy: M
 		return { action: 'link' };
 	}
 	if (trimmed.startsWith('/')) return { action: 'keep' };
-	policy.reportWarning({
+	policy.reportWarning(filePath, {
 		file,
 		field: `image ${shorten(trimmed)}`,
 		message: 'is a relative path, which is not published: only images of this site (`/<path>` from `public/`) are shown.',
@@ -103,7 +103,7 @@ export function decideCode(
 		const number = diagramNumber();
 		const verdict = sanitizeDiagram(node.value);
 		if (verdict.action === 'refuse') {
-			policy.reportWarning({
+			policy.reportWarning(filePath, {
 				file,
 				field: `diagram ${number}`,
 				message: `is shown as its source, not drawn: ${verdict.reason}.`,
@@ -112,7 +112,7 @@ export function decideCode(
 			return { action: 'refuse', notice: `This diagram is shown as its source, not drawn: ${verdict.reason}.`, value: node.value };
 		}
 		if (verdict.removed.length > 0) {
-			policy.reportWarning({
+			policy.reportWarning(filePath, {
 				file,
 				field: `diagram ${number}`,
 				message: `is drawn without ${verdict.removed.join(' and ')}: the site's diagram configuration applies.`,
@@ -123,7 +123,7 @@ export function decideCode(
 	}
 	const update: { lang?: string | null; meta?: string | null } = {};
 	if (node.lang && !isPlainLanguage(node.lang)) {
-		policy.reportWarning({
+		policy.reportWarning(filePath, {
 			file,
 			field: `code block ${shorten(node.lang)}`,
 			message: 'has a language name that is not a plain name, so it is shown as plain text.',
@@ -134,7 +134,7 @@ export function decideCode(
 	if (node.meta) {
 		const { meta, removed } = sanitizeCodeOptions(node.meta, countLines(node.value));
 		if (removed.length > 0) {
-			policy.reportWarning({
+			policy.reportWarning(filePath, {
 				file,
 				field: `code block${node.lang ? ` ${shorten(node.lang)}` : ''}`,
 				message: `options ${removed.join(', ')} were removed.`,
@@ -161,7 +161,7 @@ export function decideDirectiveAttributes(
 	policy: MarkdownPolicy,
 ): Record<string, string | null | undefined> | undefined {
 	if (!attributes || !('icon' in attributes) || !policy.isUntrusted(filePath)) return undefined;
-	policy.reportWarning({
+	policy.reportWarning(filePath, {
 		file: policy.relativePath(filePath),
 		field: `:::${shorten(name)}`,
 		message: 'has a custom `icon`, which is not used on PRD and spec pages.',
