@@ -52,11 +52,11 @@ function createContext(root: string) {
 			delete: (k: string) => void meta.delete(k),
 		},
 		logger,
-		parseData: async ({ data }: { data: Record<string, unknown> }) => data,
+		parseData: ({ data }: { data: Record<string, unknown> }) => Promise.resolve(data),
 		generateDigest: (data: unknown) => createHash('sha1').update(JSON.stringify(data)).digest('hex'),
-		renderMarkdown: async (body: string, options?: { fileURL?: URL }) => {
+		renderMarkdown: (body: string, options?: { fileURL?: URL }) => {
 			rendered.push(options?.fileURL?.pathname ?? '');
-			return { html: `<article>${body.length}</article>` };
+			return Promise.resolve({ html: `<article>${body.length}</article>` });
 		},
 		entryTypes: new Map(),
 	};
@@ -83,7 +83,7 @@ describe('prdSpecsLoader', () => {
 		expect(entries.get('specs/alpha')).toMatchObject({
 			filePath: 'src/content/docs/specs/alpha.md',
 			data: { title: 'Technical Specification: Alpha' },
-			rendered: { html: expect.stringMatching(/^<article>\d+<\/article>$/) },
+			rendered: { html: expect.stringMatching(/^<article>\d+<\/article>$/) as unknown },
 		});
 		expect(entries.get('specs/beta')!.data).toMatchObject({ pagefind: false });
 		expect(rendered).toContain(join(root, 'src/content/docs/prds/alpha.md'));

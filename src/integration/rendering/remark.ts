@@ -1,4 +1,4 @@
-import type { Code, Definition, Nodes, Parents, Root } from 'mdast';
+import type { Definition, Nodes, Parents, Root } from 'mdast';
 import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 
@@ -38,7 +38,7 @@ export function createRemarkPlugin(policy: MarkdownPolicy) {
 					if (decision.action === 'unlink' && parent && index !== undefined) return replace({ type: 'text', value: toText(node) });
 				}
 				if (!untrusted || !parent || index === undefined) return undefined;
-				if (node.type === 'html') return replace(htmlAsText(node.value, parent.type) as Nodes);
+				if (node.type === 'html') return replace(htmlAsText(node.value, parent.type));
 				if (node.type === 'image' || node.type === 'imageReference') {
 					const url = node.type === 'image' ? node.url : (definitions.get(node.identifier) ?? '');
 					const decision = decideImage(url, filePath, policy);
@@ -49,7 +49,7 @@ export function createRemarkPlugin(policy: MarkdownPolicy) {
 				if (node.type === 'code') {
 					const decision = decideCode(node, filePath, policy, () => ++diagrams);
 					if (decision.action === 'refuse') return replace(...(refusedDiagramNodes(decision.notice, decision.value) as Nodes[]));
-					if (decision.action === 'update') Object.assign(node as Code, decision);
+					if (decision.action === 'update') Object.assign(node, decision);
 				}
 				if (node.type === 'containerDirective') {
 					const attributes = decideDirectiveAttributes(node.name, node.attributes, filePath, policy);
