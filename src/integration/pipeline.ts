@@ -1,8 +1,10 @@
+import { removeAbandonedTempFiles, writeSpecFile } from './cache/write.ts';
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from './config.ts';
 import type { SpecGenerator } from './generation/generator.ts';
 import { createOpenAIGenerator } from './generation/openai.ts';
 import { estimateCost } from './generation/pricing.ts';
 import { formatTokens, generateSpecs, type ProgressLogger, type SpecOutcome } from './generation/run.ts';
+import type { SpecSaver } from './generation/spec-saver.ts';
 import { filterByState, loadProject, type ProjectReport } from './project.ts';
 
 export interface PrepareSpecsOptions {
@@ -50,10 +52,9 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 	const generator = options.createGenerator?.({ apiKey, model }) ?? createGenerator(config, env, apiKey);
 	logger.info(`Generating ${count} with ${model}, ${config.generation.concurrency} at a time.`);
 	const outcomes = await generateSpecs({
-		root,
-		specsDir: config.specsDir,
 		template: report.template,
 		targets,
+		saver: specCacheSaver(root, config.specsDir),
 		generator,
 		concurrency: config.generation.concurrency,
 		repairRounds: config.generation.repairRounds,
@@ -63,6 +64,15 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 	});
 	logger.info(summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices));
 	return { report: await loadProject(root, config), outcomes };
+}
+
+/** Generation saves into the spec cache: atomic writes of `<specsDir>/<id>.md` (see cache/write.ts). */
+export function specCacheSaver(root: string, specsDir: string): SpecSaver {
+	return {
+		cleanUp: () => removeAbandonedTempFiles(root, specsDir),
+		save: ({ body, prd, inputHash, templateHash, model, generatedAt, usage }) =>
+			writeSpecFile(root, specsDir, { prd, inputHash, templateHash, source: 'model', model, generatedAt, usage }, body),
+	};
 }
 
 /** The OpenAI client for a run, from the options and the environment. */

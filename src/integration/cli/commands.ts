@@ -3,7 +3,7 @@ import type { SpecGenerator } from '../generation/generator.ts';
 import { estimateCost } from '../generation/pricing.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
 import { generateSpecs } from '../generation/run.ts';
-import { createGenerator, summarizeGeneration } from '../pipeline.ts';
+import { createGenerator, specCacheSaver, summarizeGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';
 import { filterByState, loadProject, type PrdStatus, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
@@ -154,10 +154,9 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 	let outcomes;
 	try {
 		outcomes = await generateSpecs({
-			root: context.root,
-			specsDir: config.specsDir,
 			template: report.template!,
 			targets,
+			saver: specCacheSaver(context.root, config.specsDir),
 			generator,
 			concurrency,
 			repairRounds: config.generation.repairRounds,

@@ -1,7 +1,5 @@
 import type { AstroIntegrationLogger } from 'astro';
 
-import { removeAbandonedTempFiles, writeSpecFile } from '../cache/write.ts';
-import type { PrdStatus } from '../project.ts';
 import { redactSecrets } from '../secrets.ts';
 import { LIMITS } from '../limits.ts';
 import { printable, toSingleLine, truncate } from '../text/plain-text.ts';
@@ -11,16 +9,18 @@ import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
 import type { PromptTemplate } from '../prompt/template.ts';
 import { buildRepairMessage } from './repair-message.ts';
+import type { SpecSaver } from './spec-saver.ts';
+import type { GenerationTarget } from './target.ts';
 import { findSpecProblems } from './validate.ts';
 
 export type ProgressLogger = Pick<AstroIntegrationLogger, 'info' | 'warn' | 'error'>;
 
 export interface GenerateSpecsOptions {
-	root: string;
-	specsDir: string;
 	template: PromptTemplate;
 	/** The PRDs whose spec to generate. */
-	targets: readonly PrdStatus[];
+	targets: readonly GenerationTarget[];
+	/** Where each spec that passes its checks is saved. */
+	saver: SpecSaver;
 	generator: SpecGenerator;
 	concurrency: number;
 	repairRounds: number;
@@ -53,12 +53,12 @@ export interface SpecOutcome {
 }
 
 /**
- * Generates, checks, repairs and writes the spec of each target, `concurrency` at a time. A spec
- * is written (atomically) as soon as it passes its checks; a spec that fails leaves the cache
- * as it was. Never throws for a failed generation: each outcome says what happened.
+ * Generates, checks, repairs and saves the spec of each target, `concurrency` at a time. A spec
+ * is saved (atomically, by `saver`) as soon as it passes its checks; a spec that fails leaves
+ * the cache as it was. Never throws for a failed generation: each outcome says what happened.
  */
 export async function generateSpecs(options: GenerateSpecsOptions): Promise<SpecOutcome[]> {
-	await removeAbandonedTempFiles(options.root, options.specsDir);
+	await options.saver.cleanUp();
 	// Started now, so that loading mermaid in the worker overlaps the first requests.
 	const checker = options.targets.length > 0 ? startMermaidChecker() : undefined;
 	// A failed start is reported by each spec's check; this only keeps it from going unhandled.
@@ -75,7 +75,7 @@ export async function generateSpecs(options: GenerateSpecsOptions): Promise<Spec
 }
 
 async function generateOne(
-	target: PrdStatus,
+	target: GenerationTarget,
 	options: GenerateSpecsOptions,
 	getChecker: () => Promise<MermaidChecker>,
 ): Promise<SpecOutcome> {
@@ -125,21 +125,16 @@ async function generateOne(
 				)
 			).map((problem) => printable(problem, 1000));
 			if (problems.length === 0) {
-				const specFile = await writeSpecFile(
-					options.root,
-					options.specsDir,
-					{
-						prd: prd.id,
-						inputHash: target.inputHash,
-						templateHash: template.hash,
-						source: 'model',
-						// The server names the model: kept to what a spec file may record.
-						model: truncate(toSingleLine(result.model), LIMITS.modelChars) || generator.model,
-						generatedAt: (options.now?.() ?? new Date()).toISOString(),
-						usage: { ...usage, requests },
-					},
-					cleaned.body,
-				);
+				const specFile = await options.saver.save({
+					prd: prd.id,
+					inputHash: target.inputHash,
+					templateHash: template.hash,
+					// The server names the model: kept to what a spec file may record.
+					model: truncate(toSingleLine(result.model), LIMITS.modelChars) || generator.model,
+					generatedAt: (options.now?.() ?? new Date()).toISOString(),
+					usage: { ...usage, requests },
+					body: cleaned.body,
+				});
 				const done = outcome('generated', { specFile });
 				logger.info(`${prd.file}: wrote ${specFile} in ${done.seconds.toFixed(1)} s (${formatTokens(usage)}).`);
 				return done;
