@@ -3,71 +3,148 @@ import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } fr
 import type { SpecGenerator } from './generation/generator.ts';
 import { createOpenAIGenerator } from './generation/openai.ts';
 import { estimateCost } from './generation/pricing.ts';
-import { formatTokens, generateSpecs, type ProgressLogger, type SpecOutcome } from './generation/run.ts';
+import { formatTokens, generateSpecs, type ProgressEvent, type ProgressLogger, type SpecOutcome } from './generation/run.ts';
 import type { SpecSaver } from './generation/spec-saver.ts';
-import { filterByState, loadProject, type ProjectReport } from './project.ts';
+import { loadProject, type PrdStatus, type ProjectReport } from './project.ts';
+
+/** What the client that writes the specs is made from. */
+export interface GeneratorOptions {
+	apiKey: string;
+	model: string;
+	config: PrdSpecsConfig;
+	env: NodeJS.ProcessEnv;
+}
+
+/** Makes the client that writes the specs. One seam for the build and the CLI: tests pass a fake. */
+export type CreateGenerator = (options: GeneratorOptions) => SpecGenerator;
 
 export interface PrepareSpecsOptions {
 	root: string;
 	config: PrdSpecsConfig;
 	logger: ProgressLogger;
 	env?: NodeJS.ProcessEnv;
-	/** Whether this run may call the API at all (the build may; `astro sync` and dev do not). */
+	/** Whether this run may call the API at all (the build may; `astro sync`, dev and a dry run do not). */
 	mayGenerate: boolean;
-	/** Replaces the OpenAI client, for tests of the pipeline. */
-	createGenerator?: (options: { apiKey: string; model: string }) => SpecGenerator;
+	/** Only the PRDs with these ids (every PRD when there are none); an id no PRD has stops the run. */
+	ids?: readonly string[] | undefined;
+	/** Regenerates fresh specs too. */
+	force?: boolean | undefined;
+	/** Specs generated at once, instead of `generation.concurrency`. */
+	concurrency?: number | undefined;
+	/** Called once generation is about to start (`plan`), then as each spec starts, enters a repair round and ends. */
+	onProgress?: ((event: PrepareProgressEvent) => void) | undefined;
+	/**
+	 * Whether `logger` gets the run's own lines (why nothing is generated, `Generating …`, the
+	 * summary), as the build and `astro dev` show them: the default. The CLI prints its own, from the
+	 * `plan` event and the result.
+	 */
+	logRunLines?: boolean | undefined;
+	/** Replaces the OpenAI client, for tests. */
+	createGenerator?: CreateGenerator | undefined;
 	signal?: AbortSignal;
 }
 
-export interface PreparedSpecs {
-	/** The project after generation: what the pages are built from. */
+export type PrepareProgressEvent = { type: 'plan'; targets: readonly PrdStatus[]; model: string; concurrency: number } | ProgressEvent;
+
+/** Why nothing was generated, in the order the reasons are checked. */
+export type SkipReason =
+	/** Problems in the PRDs, the spec cache or the template (`report.problems` says which). */
+	| { reason: 'bad-input' }
+	| { reason: 'unknown-ids'; ids: string[] }
+	/** Every spec selected is fresh, or there is no PRD. */
+	| { reason: 'no-targets' }
+	/** `mayGenerate` is false; `targets` says what would have been generated. */
+	| { reason: 'not-allowed' }
+	| { reason: 'offline' }
+	| { reason: 'no-api-key' };
+
+interface PreparedProject {
+	/** The project (after generation, when it ran): what the pages are built from. */
 	report: ProjectReport;
+	/** The PRDs selected for generation, whether or not it ran. */
+	targets: PrdStatus[];
 	/** One outcome per spec generation attempted (empty when nothing was generated). */
 	outcomes: SpecOutcome[];
 }
 
+/** Nothing was generated, for the reason given. */
+export interface SkippedGeneration extends PreparedProject {
+	skipped: SkipReason;
+	summary?: undefined;
+}
+
+interface FinishedGeneration extends PreparedProject {
+	skipped?: undefined;
+	/** `Specs: 2 generated, 3 reused, 1 failed; …` */
+	summary: string;
+}
+
+export type PreparedSpecs = SkippedGeneration | FinishedGeneration;
+
 /**
- * Loads the project and, when a spec is missing or stale, an API key is set and nothing forbids
- * it, generates the spec. Shared by the build and the CLI.
+ * Loads the project and generates the specs selected (by default the missing and stale ones) when
+ * this run may, nothing forbids it and an API key is set. The one way into generation, for the
+ * build, `astro dev` and the CLI; the result says why nothing was generated, for each caller to
+ * report its own way.
  */
 export async function prepareSpecs(options: PrepareSpecsOptions): Promise<PreparedSpecs> {
-	const { root, config, logger, env = process.env } = options;
+	const { root, config, logger, env = process.env, logRunLines = true } = options;
 	const report = await loadProject(root, config);
-	const targets = filterByState(report, 'missing', 'stale');
-	if (report.problems.length > 0 || targets.length === 0 || !report.template) return { report, outcomes: [] };
+	const skip = (skipped: SkipReason, targets: PrdStatus[] = []): PreparedSpecs => ({ report, targets, outcomes: [], skipped });
+	if (report.problems.length > 0 || !report.template) return skip({ reason: 'bad-input' });
+	const { targets, unknownIds } = selectTargets(report, options.ids ?? [], options.force ?? false);
+	if (unknownIds.length > 0) return skip({ reason: 'unknown-ids', ids: unknownIds });
+	if (targets.length === 0) return skip({ reason: 'no-targets' });
+	if (!options.mayGenerate) return skip({ reason: 'not-allowed' }, targets);
 
 	const count = `${targets.length} spec${targets.length > 1 ? 's' : ''}`;
-	if (!options.mayGenerate) return { report, outcomes: [] };
 	if (resolveOffline(config, env)) {
-		logger.info(`Offline mode (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): ${count} not generated; the cache is used as it is.`);
-		return { report, outcomes: [] };
+		if (logRunLines)
+			logger.info(`Offline mode (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): ${count} not generated; the cache is used as it is.`);
+		return skip({ reason: 'offline' }, targets);
 	}
 	const apiKey = env.OPENAI_API_KEY?.trim();
 	if (!apiKey) {
-		logger.info(`\`OPENAI_API_KEY\` is not set: ${count} not generated; the cache is used as it is.`);
-		return { report, outcomes: [] };
+		if (logRunLines) logger.info(`\`OPENAI_API_KEY\` is not set: ${count} not generated; the cache is used as it is.`);
+		return skip({ reason: 'no-api-key' }, targets);
 	}
 
 	const model = resolveModel(config, env);
-	const generator = options.createGenerator?.({ apiKey, model }) ?? createGenerator(config, env, apiKey);
-	logger.info(`Generating ${count} with ${model}, ${config.generation.concurrency} at a time.`);
+	const generator = (options.createGenerator ?? createOpenAIClient)({ apiKey, model, config, env });
+	const concurrency = options.concurrency ?? config.generation.concurrency;
+	options.onProgress?.({ type: 'plan', targets, model, concurrency });
+	if (logRunLines) logger.info(`Generating ${count} with ${model}, ${concurrency} at a time.`);
 	const outcomes = await generateSpecs({
 		template: report.template,
 		targets,
 		saver: specCacheSaver(root, config.specsDir),
 		generator,
-		concurrency: config.generation.concurrency,
+		concurrency,
 		repairRounds: config.generation.repairRounds,
 		maxInputTokens: config.generation.maxInputTokens,
 		logger,
+		...(options.onProgress && { onProgress: options.onProgress }),
 		...(options.signal && { signal: options.signal }),
 	});
-	logger.info(summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices));
-	return { report: await loadProject(root, config), outcomes };
+	const summary = summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices);
+	if (logRunLines) logger.info(summary);
+	return { report: await loadProject(root, config), targets, outcomes, summary };
+}
+
+/**
+ * The PRDs to generate: of the named ones (every PRD when none is named), those whose spec is
+ * missing or stale, or all of them with `force`; in the project's order. Also the named ids no
+ * PRD has.
+ */
+function selectTargets(report: ProjectReport, ids: readonly string[], force: boolean): { targets: PrdStatus[]; unknownIds: string[] } {
+	const known = new Set(report.prds.map((status) => status.prd.id));
+	const unknownIds = ids.filter((id) => !known.has(id));
+	const selected = ids.length > 0 ? report.prds.filter((status) => ids.includes(status.prd.id)) : report.prds;
+	return { targets: force ? selected : selected.filter((status) => status.state !== 'fresh'), unknownIds };
 }
 
 /** Generation saves into the spec cache: atomic writes of `<specsDir>/<id>.md` (see cache/write.ts). */
-export function specCacheSaver(root: string, specsDir: string): SpecSaver {
+function specCacheSaver(root: string, specsDir: string): SpecSaver {
 	return {
 		cleanUp: () => removeAbandonedTempFiles(root, specsDir),
 		save: ({ body, prd, inputHash, templateHash, model, generatedAt, usage }) =>
@@ -76,11 +153,11 @@ export function specCacheSaver(root: string, specsDir: string): SpecSaver {
 }
 
 /** The OpenAI client for a run, from the options and the environment. */
-export function createGenerator(config: PrdSpecsConfig, env: NodeJS.ProcessEnv, apiKey: string): SpecGenerator {
+function createOpenAIClient({ apiKey, model, config, env }: GeneratorOptions): SpecGenerator {
 	return createOpenAIGenerator({
 		apiKey,
 		baseURL: env.OPENAI_BASE_URL?.trim() || undefined,
-		model: resolveModel(config, env),
+		model,
 		api: config.generation.api,
 		timeoutMs: config.generation.timeoutSeconds * 1000,
 		retries: config.generation.retries,

@@ -1,9 +1,8 @@
-import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
-import type { SpecGenerator } from '../generation/generator.ts';
+import { resolveModel, OFFLINE_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
 import { estimateCost } from '../generation/pricing.ts';
+import type { ProgressLogger } from '../generation/run.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
-import { generateSpecs } from '../generation/run.ts';
-import { createGenerator, specCacheSaver, summarizeGeneration } from '../pipeline.ts';
+import { prepareSpecs, type CreateGenerator, type PreparedSpecs, type SkippedGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';
 import { filterByState, loadProject, type PrdStatus, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
@@ -14,22 +13,24 @@ export interface CommandContext {
 	root: string;
 	config: PrdSpecsConfig;
 	io: CliIO;
-	/** Replaces the OpenAI client in tests of the CLI's own logic. */
-	createGenerator?: (config: PrdSpecsConfig, env: NodeJS.ProcessEnv, apiKey: string) => SpecGenerator;
+	/** Replaces the OpenAI client in tests of the CLI's own logic (the pipeline's seam). */
+	createGenerator?: CreateGenerator | undefined;
 }
 
 /** Loads the project; bad PRDs or spec files stop every command, as they stop the build. */
 async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
 	const report = await loadProject(context.root, context.config);
-	if (report.problems.length > 0) {
-		// One line per problem, each escaped by `formatProblem`.
-		throw new CliError(
-			`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
-			'Fix each file as described, then run the command again.',
-			1,
-		);
-	}
+	if (report.problems.length > 0) throw problemsError(report);
 	return report;
+}
+
+function problemsError(report: ProjectReport): CliError {
+	// One line per problem, each escaped by `formatProblem`.
+	return new CliError(
+		`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
+		'Fix each file as described, then run the command again.',
+		1,
+	);
 }
 
 function stateOf(status: PrdStatus): string {
@@ -111,64 +112,81 @@ const TYPICAL_OUTPUT_TOKENS = 6000;
 
 /** `generate`: write the missing and stale specs (or the named ones, or all with --force). */
 export async function runGenerate(context: CommandContext, options: GenerateOptions): Promise<number> {
-	const { io, config } = context;
-	const report = await loadValidProject(context);
-	const known = new Set(report.prds.map((status) => status.prd.id));
-	const unknown = options.ids.filter((id) => !known.has(id));
-	if (unknown.length > 0) {
-		throw new CliError(
-			`Unknown PRD id${unknown.length > 1 ? 's' : ''}: ${logText(unknown.join(', '), 300)}.`,
-			`Known ids: ${logText([...known].join(', '), 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md.`,
-		);
-	}
-	const selected = options.ids.length > 0 ? report.prds.filter((status) => options.ids.includes(status.prd.id)) : report.prds;
-	const targets = options.force ? selected : selected.filter((status) => status.state !== 'fresh');
-	if (targets.length === 0) {
-		io.stdout.write(
-			`Nothing to generate: ${options.ids.length > 0 ? 'the named specs are' : 'every spec is'} fresh (use --force to regenerate).\n`,
-		);
-		return 0;
-	}
-	const model = resolveModel(config, io.env);
-	if (options.dryRun) return printDryRun(context, report, targets, model);
-
-	if (resolveOffline(config, io.env)) {
-		throw new CliError(
-			`Offline mode is on (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): nothing is generated.`,
-			`Unset ${OFFLINE_ENV_VAR} or set \`generation.offline: false\`.`,
-		);
-	}
-	const apiKey = io.env.OPENAI_API_KEY?.trim();
-	if (!apiKey) {
-		throw new CliError(
-			'`OPENAI_API_KEY` is not set.',
-			'Set it (and `OPENAI_BASE_URL` for an OpenAI-compatible server), or use --dry-run to see what would be generated.',
-		);
-	}
-	const generator = (context.createGenerator ?? createGenerator)(config, io.env, apiKey);
-	const concurrency = options.concurrency ?? config.generation.concurrency;
-	const display = createProgressDisplay(io, targets);
-	io.stdout.write(
-		`Generating ${targets.length} spec${targets.length > 1 ? 's' : ''} with ${logText(model, 200)}, ${concurrency} at a time.\n`,
-	);
-	let outcomes;
+	const { io } = context;
+	// The live display shows the targets the pipeline picks: it is set up on the `plan` event,
+	// before generation logs anything.
+	let display: ReturnType<typeof createProgressDisplay> | undefined;
+	const logger: ProgressLogger = {
+		info: (message) => display?.logger.info(message),
+		warn: (message) => display?.logger.warn(message),
+		error: (message) => display?.logger.error(message),
+	};
+	let result: PreparedSpecs;
 	try {
-		outcomes = await generateSpecs({
-			template: report.template!,
-			targets,
-			saver: specCacheSaver(context.root, config.specsDir),
-			generator,
-			concurrency,
-			repairRounds: config.generation.repairRounds,
-			maxInputTokens: config.generation.maxInputTokens,
-			logger: display.logger,
-			onProgress: display.onProgress,
+		result = await prepareSpecs({
+			root: context.root,
+			config: context.config,
+			logger,
+			env: io.env,
+			// A dry run sends nothing: the pipeline stops once it has picked the targets.
+			mayGenerate: !options.dryRun,
+			ids: options.ids,
+			force: options.force,
+			concurrency: options.concurrency,
+			// The CLI says what happens on stdout, and fails where the build goes on with the cache.
+			logRunLines: false,
+			createGenerator: context.createGenerator,
+			onProgress: (event) => {
+				if (event.type !== 'plan') {
+					display?.onProgress(event);
+					return;
+				}
+				display = createProgressDisplay(io, event.targets);
+				io.stdout.write(
+					`Generating ${event.targets.length} spec${event.targets.length > 1 ? 's' : ''} with ${logText(event.model, 200)}, ${event.concurrency} at a time.\n`,
+				);
+			},
 		});
 	} finally {
-		display.stop();
+		display?.stop();
 	}
-	io.stdout.write(`${logLines(summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices))}\n`);
-	return outcomes.every((outcome) => outcome.status === 'generated') ? 0 : 1;
+	if (result.skipped) return explainSkip(context, options, result);
+	io.stdout.write(`${logLines(result.summary)}\n`);
+	return result.outcomes.every((outcome) => outcome.status === 'generated') ? 0 : 1;
+}
+
+/** Why `generate` generated nothing: a message and exit code 0, the dry run's table, or a `CliError`. */
+function explainSkip(context: CommandContext, options: GenerateOptions, result: SkippedGeneration): number {
+	const { io, config } = context;
+	const { skipped } = result;
+	switch (skipped.reason) {
+		case 'bad-input':
+			throw problemsError(result.report);
+		case 'unknown-ids': {
+			const known = new Set(result.report.prds.map((status) => status.prd.id));
+			throw new CliError(
+				`Unknown PRD id${skipped.ids.length > 1 ? 's' : ''}: ${logText(skipped.ids.join(', '), 300)}.`,
+				`Known ids: ${logText([...known].join(', '), 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md.`,
+			);
+		}
+		case 'no-targets':
+			io.stdout.write(
+				`Nothing to generate: ${options.ids.length > 0 ? 'the named specs are' : 'every spec is'} fresh (use --force to regenerate).\n`,
+			);
+			return 0;
+		case 'not-allowed':
+			return printDryRun(context, result.report, result.targets, resolveModel(config, io.env));
+		case 'offline':
+			throw new CliError(
+				`Offline mode is on (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): nothing is generated.`,
+				`Unset ${OFFLINE_ENV_VAR} or set \`generation.offline: false\`.`,
+			);
+		case 'no-api-key':
+			throw new CliError(
+				'`OPENAI_API_KEY` is not set.',
+				'Set it (and `OPENAI_BASE_URL` for an OpenAI-compatible server), or use --dry-run to see what would be generated.',
+			);
+	}
 }
 
 function printDryRun(context: CommandContext, report: ProjectReport, targets: PrdStatus[], model: string): number {
