@@ -172,7 +172,7 @@ async function generateOne(
 
 /** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-	const results: R[] = new Array(items.length);
+	const results = new Array<R>(items.length);
 	let next = 0;
 	const worker = async () => {
 		while (next < items.length) {
