@@ -42,8 +42,8 @@ describe('prd-specs CLI on a site without a key', () => {
 	test('status --json is machine-readable', async () => {
 		const result = await runCli(dir, ['status', '--json']);
 		expect(result.code).toBe(0);
-		const { prds } = JSON.parse(result.stdout);
-		expect(prds.map((p: { id: string; spec: string }) => [p.id, p.spec])).toEqual([
+		const { prds } = JSON.parse(result.stdout) as { prds: Record<string, unknown>[] };
+		expect(prds.map((p) => [p.id, p.spec])).toEqual([
 			['billing', 'fresh'],
 			['notifications', 'missing'],
 		]);
@@ -386,7 +386,7 @@ describe('prd-specs output cannot forge CI workflow commands', () => {
 
 		// JSON keeps the values whole; `##[` is written with a JSON escape that parses back to it.
 		const json = await runCli(dir, ['status', '--json']);
-		expect(JSON.parse(json.stdout).prds[0]).toMatchObject({ id: 'billing', title: title.trim(), model });
+		expect((JSON.parse(json.stdout) as { prds: unknown[] }).prds[0]).toMatchObject({ id: 'billing', title: title.trim(), model });
 		expect(commandLines(json.output)).toEqual([]);
 	});
 });

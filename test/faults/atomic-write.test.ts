@@ -108,7 +108,9 @@ function faultyFs(target: string, fault: Fault | undefined, trace: Trace): SpecW
 					await step('writeFile');
 					if (fault === 'after-open') await fail('EIO');
 					if (fault === 'mid-write') {
-						await handle.write(String(data).slice(0, Math.floor(String(data).length / 2)), null, 'utf8');
+						// writeSpecFile writes its text as one string.
+						const text = data as string;
+						await handle.write(text.slice(0, Math.floor(text.length / 2)), null, 'utf8');
 						await fail('ENOSPC');
 					}
 					await handle.writeFile(data, options);

@@ -172,7 +172,7 @@ describe('spec generation', () => {
 		expect(report.prds.find((s) => s.prd.id === 'alpha')!.state).toBe('stale');
 		expect(logs).toContainEqual(
 			expect.stringMatching(
-				/^error prds\/alpha\.md: the generated spec still has 1 problem after 1 repair round, so it was not saved and src\/content\/specs\/alpha\.md is kept:\n  - Mermaid diagram 1/,
+				/^error prds\/alpha\.md: the generated spec still has 1 problem after 1 repair round, so it was not saved and src\/content\/specs\/alpha\.md is kept:\n {2}- Mermaid diagram 1/,
 			),
 		);
 		expect(logs.at(-1)).toMatch(/^info Specs: 1 generated, 0 reused, 1 failed;/);
@@ -287,7 +287,7 @@ describe('faults', () => {
 		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nChanged.\n'), 'prds/beta.md': '' });
 		await rm(join(root, 'prds/beta.md'));
 		const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
-		server.handler = () => reply as never;
+		server.handler = () => reply;
 		// Only the hanging server needs a short deadline; the others must end on their own.
 		const { outcomes, report } = await run({ generation: { retries: 2, timeoutSeconds: reply.type === 'hang' ? 1 : 30 } });
 		expect(outcomes).toEqual([expect.objectContaining({ id: 'alpha', status: 'failed', error: expect.stringMatching(message) })]);
@@ -363,8 +363,7 @@ describe('failures after the 200, end to end', () => {
 			await writeFreshSpec(root, 'alpha', specText('Alphapay', { marker: 'OLD' }));
 			await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', '## Goal\n\nChanged.\n') });
 			const before = await readFile(join(root, 'src/content/specs/alpha.md'), 'utf8');
-			server.handler = (request) =>
-				appOf(request) === 'Alphapay' ? (reply as never) : { type: 'text', content: specText(appOf(request)) };
+			server.handler = (request) => (appOf(request) === 'Alphapay' ? reply : { type: 'text', content: specText(appOf(request)) });
 			const { outcomes, report } = await run({ generation: { api, retries: 2, timeoutSeconds } });
 
 			expect(outcomes.find((o) => o.id === 'alpha')).toMatchObject({ status: 'failed', error: expect.stringContaining(message) });
@@ -399,7 +398,7 @@ describe('when generation must not happen', () => {
 			'Offline mode (`generation.offline` or `PRD_SPECS_OFFLINE`): 2 specs not generated; the cache is used as it is.',
 		],
 	])('%s: no request, no crash, the cache as it is', async (_, options, env, message) => {
-		const { report, outcomes } = await run(options as PrdSpecsUserConfig, env);
+		const { report, outcomes } = await run(options, env);
 		expect(server.requests).toHaveLength(0);
 		expect(outcomes).toEqual([]);
 		expect(report.prds.map((s) => s.state)).toEqual(['missing', 'missing']);
