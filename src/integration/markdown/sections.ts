@@ -1,4 +1,4 @@
-import { findSection, normalizeHeading, outlineMarkdown } from './outline.ts';
+import { normalizeHeading, outlineMarkdown } from './outline.ts';
 import { readPlainSections } from './quick-sections.ts';
 
 /**
@@ -12,11 +12,6 @@ export function findMissingSections(specBody: string, sections: readonly string[
 	if (normalizedSections(sections).every((section) => quick.has(section))) return [];
 	const present = new Set(outlineMarkdown(specBody).sections.map((section) => normalizeHeading(section.heading.text)));
 	return sections.filter((section) => !present.has(normalizeHeading(section)));
-}
-
-/** The markdown of the first `## heading` section (see `findSection`), trimmed. */
-export function getSection(markdown: string, heading: string): string | undefined {
-	return findSection(outlineMarkdown(markdown), heading)?.body;
 }
 
 /** Plain text of the top-level headings of one level (see `outlineMarkdown`). */
