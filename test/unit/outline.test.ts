@@ -55,6 +55,13 @@ describe('what the parser reads differently from the old line scanners', () => {
 		]);
 	});
 
+	test('an upper-case <PRE> or <SCRIPT> block ends where pages end it, not at the end of the document (Sätteri)', () => {
+		const markdown = '## A\n\n<PRE>an upper-case pre</PRE>\n\n## B\n\n<SCRIPT>x</SCRIPT>\n\n## C\n\n```mermaid\ngraph TB\n```';
+		expect(sectionsOf(markdown)).toEqual(['A', 'B', 'C']);
+		expect(outlineMarkdown(markdown).sections[0]!.body).toBe('<PRE>an upper-case pre</PRE>');
+		expect(extractMermaidBlocks(markdown)).toEqual([{ index: 1, section: 'C', source: 'graph TB' }]);
+	});
+
 	test('a `## X` inside a list or quote is not a top-level section; one after it is', () => {
 		expect(sectionsOf('- ## In a list\n> ## In a quote\n## After')).toEqual(['After']);
 		// A fence opened in a list item ends with the item: the next `## ` line is a heading.

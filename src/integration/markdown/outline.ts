@@ -2,6 +2,7 @@ import type { Heading, Nodes } from 'mdast';
 import GithubSlugger from 'github-slugger';
 
 import { LIMITS } from '../limits.ts';
+import { maskRawTextBlocks } from './html-blocks.ts';
 import { findDeepLines } from './nesting.ts';
 import { parseMarkdown, walk } from './parse.ts';
 
@@ -68,10 +69,13 @@ export interface MarkdownOutline {
  *   is read as if it stood outside them;
  * - a line that opens more than `LIMITS.nestingDepth` quotes or lists (what makes parsers take
  *   quadratic time) is read as a blank line. Such a document is refused elsewhere anyway.
+ *
+ * An upper-case `<PRE>` (or `<SCRIPT>`...) line is read as text, as pages show it (see
+ * `neutralizeRawTextBlocks`): Sätteri would otherwise let it swallow the rest of the document.
  */
 export function outlineMarkdown(markdown: string): MarkdownOutline {
 	const text = markdown.includes('\r') ? markdown.replace(/\r\n?/g, '\n') : markdown;
-	const tree = parseMarkdown(blankDeepLines(text), { positions: true, directives: false });
+	const tree = parseMarkdown(maskRawTextBlocks(blankDeepLines(text), { directives: false }), { positions: true, directives: false });
 	const slugger = new GithubSlugger();
 	const headings: OutlineHeading[] = [];
 	const codeBlocks: OutlineCodeBlock[] = [];
