@@ -2,6 +2,8 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+import { outlineMarkdown } from '../markdown/outline.ts';
+
 export interface MermaidChecker {
 	/** `null` when the diagram parses, else mermaid's error message. */
 	check(source: string): Promise<string | null>;
@@ -87,25 +89,9 @@ export interface MermaidBlock {
 	source: string;
 }
 
-/** The ```mermaid fenced blocks of a markdown document. */
+/** The ```mermaid code blocks of a markdown document (see `outlineMarkdown`), nested ones included. */
 export function extractMermaidBlocks(markdown: string): MermaidBlock[] {
-	const blocks: MermaidBlock[] = [];
-	let section: string | undefined;
-	let fence: { marker: string; lines: string[]; mermaid: boolean } | undefined;
-	for (const line of markdown.split('\n')) {
-		const marker = /^\s{0,3}(`{3,}|~{3,})(.*)$/.exec(line);
-		if (fence) {
-			if (marker && marker[1]![0] === fence.marker[0] && marker[1]!.length >= fence.marker.length && marker[2]!.trim() === '') {
-				if (fence.mermaid) blocks.push({ index: blocks.length + 1, section, source: fence.lines.join('\n') });
-				fence = undefined;
-			} else {
-				fence.lines.push(line);
-			}
-		} else if (marker) {
-			fence = { marker: marker[1]!, lines: [], mermaid: marker[2]!.trim().split(/\s+/)[0]?.toLowerCase() === 'mermaid' };
-		} else if (line.startsWith('## ')) {
-			section = line.slice(3).trim();
-		}
-	}
-	return blocks;
+	return outlineMarkdown(markdown)
+		.codeBlocks.filter((block) => block.lang?.toLowerCase() === 'mermaid')
+		.map((block, index) => ({ index: index + 1, section: block.section, source: block.value }));
 }

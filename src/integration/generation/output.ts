@@ -1,3 +1,4 @@
+import { outlineMarkdown } from '../markdown/outline.ts';
 import { normalizeNewlines } from '../prds/frontmatter.ts';
 
 export interface CleanedOutput {
@@ -31,21 +32,9 @@ export function cleanSpecOutput(text: string): CleanedOutput {
 	return { body: output.slice(title).trim(), problems };
 }
 
-/** Offset of the first `# ` heading line outside code fences, or -1. */
+/** Offset of the spec's title (see `MarkdownOutline.title`: a top-level `# ` heading, not one in a code block), or -1. */
 function findTitleLine(text: string): number {
-	let offset = 0;
-	let fence: string | undefined;
-	for (const line of text.split('\n')) {
-		const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-		if (marker) {
-			if (fence === undefined) fence = marker;
-			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-		} else if (fence === undefined && /^#\s+\S/.test(line)) {
-			return offset;
-		}
-		offset += line.length + 1;
-	}
-	return -1;
+	return outlineMarkdown(text).title?.start.offset ?? -1;
 }
 
 const PLANNING_OPEN = '<technical_planning';

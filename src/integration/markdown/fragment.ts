@@ -1,4 +1,4 @@
-import type { Definition, Nodes, Parents } from 'mdast';
+import type { Definition, Nodes } from 'mdast';
 import { directiveToMarkdown } from 'mdast-util-directive';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown } from 'mdast-util-to-markdown';
@@ -31,8 +31,7 @@ export function isolateFragment(markdown: string, prefix: string): string {
 			node.identifier = `${prefix}-${node.identifier}`;
 			node.label = `${prefix}-${node.label ?? node.identifier}`;
 		}
-		if ('children' in node)
-			(node as Parents).children = (node as Parents).children.flatMap((child) => replacement(child, definitions)) as never[];
+		if ('children' in node) node.children = node.children.flatMap((child) => replacement(child, definitions)) as never[];
 	}
 	return toMarkdown(tree, { extensions: [gfmToMarkdown(), directiveToMarkdown()], fences: true, bullet: '-', rule: '-' }).trim();
 }

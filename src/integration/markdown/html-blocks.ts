@@ -14,6 +14,20 @@ const RAW_TEXT_TAGS = ['pre', 'script', 'style', 'textarea'];
  * reader sees the same text and the rest of the document is parsed as markdown.
  */
 export function neutralizeRawTextBlocks(markdown: string): string {
+	return neutralize(markdown, '&lt;', true);
+}
+
+/**
+ * `markdown` read as `neutralizeRawTextBlocks` has it read, but with each such `<` made a letter
+ * (`x`), so that the text keeps its length: an offset into it is an offset into `markdown`. For
+ * finding a document's structure as its page shows it (see `outlineMarkdown`), not for showing it.
+ */
+export function maskRawTextBlocks(markdown: string, { directives }: { directives: boolean }): string {
+	return neutralize(markdown, 'x', directives);
+}
+
+/** `markdown` with the `<` of every raw text block opener written as `replacement`. */
+function neutralize(markdown: string, replacement: string, directives: boolean): string {
 	let text = markdown;
 	// A block that swallowed the rest of the document hides the blocks after it, which the next
 	// parse finds: real documents need one pass, and a document that needs more than a few is
@@ -21,28 +35,29 @@ export function neutralizeRawTextBlocks(markdown: string): string {
 	for (let pass = 0; pass < MAX_PASSES; pass++) {
 		if (!mayOpenRawTextBlock(text)) return text;
 		const offsets: number[] = [];
-		for (const node of walk(parseMarkdown(text, { positions: true }))) {
+		for (const node of walk(parseMarkdown(text, { positions: true, directives }))) {
 			if (node.type !== 'html' || !opensRawTextBlock(node.value)) continue;
 			const offset = node.position?.start.offset;
 			if (offset !== undefined && text[offset] === '<') offsets.push(offset);
 		}
 		if (offsets.length === 0) return text;
-		text = escapeAt(
+		text = replaceAt(
 			text,
 			offsets.sort((a, b) => a - b),
+			replacement,
 		);
 	}
-	return escapeAt(text, findOpenersAnywhere(text));
+	return replaceAt(text, findOpenersAnywhere(text), replacement);
 }
 
 const MAX_PASSES = 8;
 
-/** `text` with the `<` at each offset (ascending) written as `&lt;`. */
-function escapeAt(text: string, offsets: readonly number[]): string {
+/** `text` with the `<` at each offset (ascending) written as `replacement`. */
+function replaceAt(text: string, offsets: readonly number[], replacement: string): string {
 	let result = '';
 	let cursor = 0;
 	for (const offset of offsets) {
-		result += `${text.slice(cursor, offset)}&lt;`;
+		result += text.slice(cursor, offset) + replacement;
 		cursor = offset + 1;
 	}
 	return result + text.slice(cursor);
@@ -58,11 +73,12 @@ function findOpenersAnywhere(text: string): number[] {
 	return offsets;
 }
 
-/** A cheap test first: most documents have no such tag at all. */
+/** A cheap test first: most documents have no such tag at all. (A regular expression: no lower-case copy of the text.) */
 function mayOpenRawTextBlock(markdown: string): boolean {
-	const lower = markdown.toLowerCase();
-	return RAW_TEXT_TAGS.some((tag) => lower.includes(`<${tag}`));
+	return RAW_TEXT_OPENER.test(markdown);
 }
+
+const RAW_TEXT_OPENER = new RegExp(`<(?:${RAW_TEXT_TAGS.join('|')})`, 'i');
 
 function opensRawTextBlock(html: string): boolean {
 	const lower = html.slice(0, 10).toLowerCase();

@@ -18,24 +18,33 @@ export interface DeepNesting {
  * list markers open, or `undefined` when there is none.
  */
 export function findDeepNesting(markdown: string, maxDepth: number): DeepNesting | undefined {
-	if (maxDepth < 1) return findDeepNestingOnEveryLine(markdown, maxDepth);
+	for (const deep of findDeepLines(markdown, maxDepth)) return { line: deep.line, depth: deep.depth };
+	return undefined;
+}
+
+/** Every line (of `markdown`, with `\n` line endings) on which more than `maxDepth` quote or list markers open, with its offset. */
+export function* findDeepLines(markdown: string, maxDepth: number): Generator<DeepNesting & { offset: number }> {
+	if (maxDepth < 1) {
+		yield* findDeepLinesOneByOne(markdown, maxDepth);
+		return;
+	}
 	// Only a line that opens two containers in a row can open more: a regular expression finds
 	// those (bounded quantifiers and disjoint alternatives, so it is linear), and the count is
 	// made on them alone. Real documents have few such lines, if any.
 	const first = countOpeningMarkers(markdown, 0);
-	if (first > maxDepth) return { line: 1, depth: first };
-	TWO_MARKERS.lastIndex = 0;
+	if (first > maxDepth) yield { line: 1, depth: first, offset: 0 };
+	const twoMarkers = new RegExp(TWO_MARKERS);
 	let line = 1;
 	let counted = 0;
-	for (let match = TWO_MARKERS.exec(markdown); match; match = TWO_MARKERS.exec(markdown)) {
+	for (let match = twoMarkers.exec(markdown); match; match = twoMarkers.exec(markdown)) {
 		// The match starts at the line break before the line.
-		line += countLineBreaksBetween(markdown, counted, match.index + 1);
-		counted = match.index + 1;
-		const depth = countOpeningMarkers(markdown, match.index + 1);
-		if (depth > maxDepth) return { line, depth };
-		TWO_MARKERS.lastIndex = match.index + 1;
+		const offset = match.index + 1;
+		line += countLineBreaksBetween(markdown, counted, offset);
+		counted = offset;
+		const depth = countOpeningMarkers(markdown, offset);
+		if (depth > maxDepth) yield { line, depth, offset };
+		twoMarkers.lastIndex = offset;
 	}
-	return undefined;
 }
 
 /**
@@ -51,21 +60,20 @@ function countLineBreaksBetween(text: string, from: number, to: number): number 
 	return count;
 }
 
-function findDeepNestingOnEveryLine(markdown: string, maxDepth: number): DeepNesting | undefined {
+function* findDeepLinesOneByOne(markdown: string, maxDepth: number): Generator<DeepNesting & { offset: number }> {
 	let line = 1;
 	let start = 0;
 	while (start <= markdown.length) {
 		// Most lines start with a letter, `#`, `|` or nothing: they open no container.
 		if (mayOpenContainer(markdown.charCodeAt(start))) {
 			const depth = countOpeningMarkers(markdown, start);
-			if (depth > maxDepth) return { line, depth };
+			if (depth > maxDepth) yield { line, depth, offset: start };
 		}
 		const end = markdown.indexOf('\n', start);
 		if (end === -1) break;
 		start = end + 1;
 		line++;
 	}
-	return undefined;
 }
 
 /**

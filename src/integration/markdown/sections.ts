@@ -1,56 +1,31 @@
-import { stripClosingHashes } from './title.ts';
+import { normalizeHeading, outlineMarkdown } from './outline.ts';
+import { readPlainSections } from './quick-sections.ts';
 
-/** Template sections (H2 headings) that a spec lacks, compared case- and space-insensitively. */
+/**
+ * Template sections (`##` headings) that a spec lacks, compared as `normalizeHeading` does. A
+ * section counts when the spec has it as a top-level `##` heading (see `outlineMarkdown`).
+ */
 export function findMissingSections(specBody: string, sections: readonly string[]): string[] {
-	// Fast path for the usual case (every heading written as in the template): one regular
-	// expression pass, where the exact comparison below splits every spec into lines.
-	const quick = new Set(Array.from(specBody.matchAll(/^## (.+)$/gm), (match) => match[1]!.trim()));
-	if (sections.every((section) => quick.has(section))) return [];
-	const present = new Set(getHeadings(specBody, 2).map(normalizeHeading));
+	// The cache check runs this on every spec of every build: a single pass answers for the usual
+	// spec (every section written as in the template), and the parser for the others.
+	const quick = readPlainSections(specBody);
+	if (normalizedSections(sections).every((section) => quick.has(section))) return [];
+	const present = new Set(outlineMarkdown(specBody).sections.map((section) => normalizeHeading(section.heading.text)));
 	return sections.filter((section) => !present.has(normalizeHeading(section)));
 }
 
-function normalizeHeading(text: string): string {
-	return text.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
-/** The markdown under a `## heading` (case-insensitive), up to the next `## `, outside code fences. */
-export function getSection(markdown: string, heading: string): string | undefined {
-	const lines = markdown.split('\n');
-	const wanted = normalizeHeading(heading);
-	let fence: string | undefined;
-	let start = -1;
-	for (let index = 0; index < lines.length; index++) {
-		const line = lines[index]!;
-		const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-		if (marker) {
-			if (fence === undefined) fence = marker;
-			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-			continue;
-		}
-		if (fence !== undefined || !line.startsWith('## ')) continue;
-		if (start !== -1) return lines.slice(start, index).join('\n').trim();
-		if (normalizeHeading(line.slice(3)) === wanted) start = index + 1;
-	}
-	return start === -1 ? undefined : lines.slice(start).join('\n').trim();
-}
-
-/** Text of the ATX headings of one level, skipping fenced code blocks. */
+/** Plain text of the top-level headings of one level (see `outlineMarkdown`). */
 export function getHeadings(markdown: string, level: number): string[] {
-	const headings: string[] = [];
-	const prefix = `${'#'.repeat(level)} `;
-	let fence: string | undefined;
-	for (const line of markdown.split('\n')) {
-		const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-		if (fenceMatch) {
-			const marker = fenceMatch[1]!;
-			if (fence === undefined) fence = marker;
-			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-			continue;
-		}
-		if (fence === undefined && line.startsWith(prefix)) {
-			headings.push(stripClosingHashes(line.slice(prefix.length)).trim());
-		}
-	}
-	return headings;
+	return outlineMarkdown(markdown)
+		.headings.filter((heading) => heading.topLevel && heading.depth === level)
+		.map((heading) => heading.text);
 }
+
+/** The template's sections, normalized once for all the specs checked against them. */
+function normalizedSections(sections: readonly string[]): string[] {
+	let normalized = NORMALIZED.get(sections);
+	if (!normalized) NORMALIZED.set(sections, (normalized = sections.map(normalizeHeading)));
+	return normalized;
+}
+
+const NORMALIZED = new WeakMap<readonly string[], string[]>();

@@ -72,7 +72,7 @@ export async function loadTemplate(root: string, templateOption: string | undefi
 	return { ok: true, template: { file, text, hash: sha256(text), sections: getTemplateSections(text) } };
 }
 
-/** The `## ` headings of the `<technical_spec_template>` block, outside code fences. */
+/** The `##` sections of the `<technical_spec_template>` block's content, as the parser reads them (see `outlineMarkdown`). */
 export function getTemplateSections(text: string): string[] {
 	// `indexOf`, not a lazy regular expression: one pass whatever the file holds.
 	const open = text.indexOf('<technical_spec_template');

@@ -1,6 +1,8 @@
+import { slug } from 'github-slugger';
+
 import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
-import { getSection } from '../markdown/sections.ts';
+import { findSection, outlineMarkdown } from '../markdown/outline.ts';
 import { isolateFragment } from '../markdown/fragment.ts';
 import { findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
@@ -227,7 +229,6 @@ function buildOpenQuestionsEntry(
 	context: PageContext,
 	options: Exclude<PrdSpecsConfig['openQuestions'], false>,
 ): DocsEntry {
-	const anchor = slugifyHeading(options.section);
 	const groups: string[] = [];
 	const withoutSpec: string[] = [];
 	for (const status of report.prds) {
@@ -238,7 +239,10 @@ function buildOpenQuestionsEntry(
 			continue;
 		}
 		const specHref = getPageHref(context.base, getSpecSlug(prd.id));
-		const section = gatherSection(getSection(spec.body, options.section), `q${groups.length + 1}`, specHref);
+		// The page shows the spec without its title line: its headings get their ids in that order.
+		const found = findSection(outlineMarkdown(splitLeadingH1(spec.body).rest), options.section);
+		const section = gatherSection(found?.body, `q${groups.length + 1}`, specHref);
+		const anchor = found?.heading.slug ?? slug(options.section);
 		const source = `From the ${markdownLink('technical specification', `${specHref}#${anchor}`)} of ${prdLink}${
 			status.state === 'stale' ? ', which is stale: the PRD changed after these were written' : ''
 		}.`;
@@ -272,14 +276,6 @@ function gatherSection(section: string | undefined, prefix: string, specHref: st
 		return `*This section nests quotes or lists too deeply to gather here: see the ${markdownLink('technical specification', specHref)}.*`;
 	}
 	return isolateFragment(section, prefix) || '*The spec has no open questions.*';
-}
-
-/** The id Starlight gives a heading (github-slugger's rules for ASCII text). */
-function slugifyHeading(text: string): string {
-	return text
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
-		.replace(/\s/g, '-');
 }
 
 /**
