@@ -5,7 +5,7 @@ import { createOpenAIGenerator } from './generation/openai.ts';
 import { estimateCost } from './generation/pricing.ts';
 import { formatTokens, generateSpecs, type ProgressEvent, type ProgressLogger, type SpecOutcome } from './generation/run.ts';
 import type { SpecSaver } from './generation/spec-saver.ts';
-import { loadProject, type PrdStatus, type ProjectReport } from './project.ts';
+import { loadProject, type PrdWithSpec, type ProjectReport } from './project.ts';
 
 /** What the client that writes the specs is made from. */
 export interface GeneratorOptions {
@@ -44,7 +44,7 @@ export interface PrepareSpecsOptions {
 	signal?: AbortSignal;
 }
 
-export type PrepareProgressEvent = { type: 'plan'; targets: readonly PrdStatus[]; model: string; concurrency: number } | ProgressEvent;
+export type PrepareProgressEvent = { type: 'plan'; targets: readonly PrdWithSpec[]; model: string; concurrency: number } | ProgressEvent;
 
 /** Why nothing was generated, in the order the reasons are checked. */
 export type SkipReason =
@@ -62,7 +62,7 @@ interface PreparedProject {
 	/** The project (after generation, when it ran): what the pages are built from. */
 	report: ProjectReport;
 	/** The PRDs selected for generation, whether or not it ran. */
-	targets: PrdStatus[];
+	targets: PrdWithSpec[];
 	/** One outcome per spec generation attempted (empty when nothing was generated). */
 	outcomes: SpecOutcome[];
 }
@@ -90,7 +90,7 @@ export type PreparedSpecs = SkippedGeneration | FinishedGeneration;
 export async function prepareSpecs(options: PrepareSpecsOptions): Promise<PreparedSpecs> {
 	const { root, config, logger, env = process.env, logRunLines = true } = options;
 	const report = await loadProject(root, config);
-	const skip = (skipped: SkipReason, targets: PrdStatus[] = []): PreparedSpecs => ({ report, targets, outcomes: [], skipped });
+	const skip = (skipped: SkipReason, targets: PrdWithSpec[] = []): PreparedSpecs => ({ report, targets, outcomes: [], skipped });
 	if (report.problems.length > 0 || !report.template) return skip({ reason: 'bad-input' });
 	const { targets, unknownIds } = selectTargets(report, options.ids ?? [], options.force ?? false);
 	if (unknownIds.length > 0) return skip({ reason: 'unknown-ids', ids: unknownIds });
@@ -136,7 +136,7 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
  * missing or stale, or all of them with `force`; in the project's order. Also the named ids no
  * PRD has.
  */
-function selectTargets(report: ProjectReport, ids: readonly string[], force: boolean): { targets: PrdStatus[]; unknownIds: string[] } {
+function selectTargets(report: ProjectReport, ids: readonly string[], force: boolean): { targets: PrdWithSpec[]; unknownIds: string[] } {
 	const known = new Set(report.prds.map((status) => status.prd.id));
 	const unknownIds = ids.filter((id) => !known.has(id));
 	const selected = ids.length > 0 ? report.prds.filter((status) => ids.includes(status.prd.id)) : report.prds;

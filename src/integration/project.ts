@@ -10,7 +10,8 @@ import { scanPrds, type Prd } from './prds/scan.ts';
 /** `fresh`: the spec was made from the PRD as it is; `stale`: the PRD or template changed since; `missing`: no spec. */
 export type SpecState = 'fresh' | 'stale' | 'missing';
 
-export interface PrdStatus {
+/** A PRD with the state of its spec (not the PRD's own `status` field, which is the author's). */
+export interface PrdWithSpec {
 	prd: Prd;
 	/** Cache key of the spec this PRD needs now. */
 	inputHash: string;
@@ -22,7 +23,7 @@ export interface PrdStatus {
 
 export interface ProjectReport {
 	template?: PromptTemplate;
-	prds: PrdStatus[];
+	prds: PrdWithSpec[];
 	/** Bad input: the build cannot go on until they are fixed. */
 	problems: Problem[];
 	/** Worth telling, not worth failing for. */
@@ -46,7 +47,7 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 	if (!templateResult.ok) return { prds: [], problems: [templateResult.problem, ...problems], warnings };
 	const template = templateResult.template;
 
-	const prds = scan.prds.map((prd): PrdStatus => {
+	const prds = scan.prds.map((prd): PrdWithSpec => {
 		const inputHash = computeInputHash(template.hash, prd);
 		const spec = cache.specs.get(prd.id);
 		if (!spec) return { prd, inputHash, state: 'missing' };
@@ -76,6 +77,6 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 }
 
 /** PRDs whose spec is in the given states. */
-export function filterByState(report: ProjectReport, ...states: SpecState[]): PrdStatus[] {
+export function filterByState(report: ProjectReport, ...states: SpecState[]): PrdWithSpec[] {
 	return report.prds.filter((status) => states.includes(status.state));
 }

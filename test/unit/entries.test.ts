@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
 
 import type { CachedSpec } from '../../src/integration/cache/spec-file.ts';
-import type { PrdStatus, ProjectReport } from '../../src/integration/project.ts';
+import type { PrdWithSpec, ProjectReport } from '../../src/integration/project.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { buildEntries, type EntryOptions } from '../../src/integration/rendering/entries.ts';
 import { splitLeadingH1 } from '../../src/integration/markdown/title.ts';
 import { escapeMarkdown, markdownCode } from '../../src/integration/rendering/markdown.ts';
 import { buildSidebarGroup, isGroupedLayout } from '../../src/integration/rendering/sidebar.ts';
 
-function status(id: string, frontmatter: Record<string, unknown>, state: PrdStatus['state'], spec?: Partial<CachedSpec>): PrdStatus {
+function status(id: string, frontmatter: Record<string, unknown>, state: PrdWithSpec['state'], spec?: Partial<CachedSpec>): PrdWithSpec {
 	return {
 		prd: { id, file: `prds/${id}.md`, frontmatter: PrdFrontmatterSchema.parse(frontmatter), body: `# ${id}\n\n## Goal\n\nText of ${id}.` },
 		inputHash: `sha256:${'c'.repeat(64)}`,

@@ -4,7 +4,7 @@ import type { ProgressLogger } from '../generation/run.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
 import { prepareSpecs, type CreateGenerator, type PreparedSpecs, type SkippedGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';
-import { filterByState, loadProject, type PrdStatus, type ProjectReport } from '../project.ts';
+import { filterByState, loadProject, type PrdWithSpec, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
 import { formatTable, logLines, logText, safeJson, type CliIO } from './output.ts';
 import { createProgressDisplay } from './progress.ts';
@@ -33,7 +33,7 @@ function problemsError(report: ProjectReport): CliError {
 	);
 }
 
-function stateOf(status: PrdStatus): string {
+function stateOf(status: PrdWithSpec): string {
 	return status.state === 'stale' ? `stale (${status.staleBecause === 'template' ? 'template' : 'PRD'} changed)` : status.state;
 }
 
@@ -189,7 +189,7 @@ function explainSkip(context: CommandContext, options: GenerateOptions, result: 
 	}
 }
 
-function printDryRun(context: CommandContext, report: ProjectReport, targets: PrdStatus[], model: string): number {
+function printDryRun(context: CommandContext, report: ProjectReport, targets: PrdWithSpec[], model: string): number {
 	const { io, config } = context;
 	let inputTotal = 0;
 	let outputTotal = 0;

@@ -1,4 +1,4 @@
-import type { PrdStatus } from '../project.ts';
+import type { PrdWithSpec } from '../project.ts';
 import type { ProgressEvent, ProgressLogger } from '../generation/run.ts';
 import { cellText, formatSeconds, logLines, type CliIO } from './output.ts';
 
@@ -15,7 +15,7 @@ interface Row {
  * elapsed time, done, failed), redrawn every second, with log lines printed above it. Elsewhere
  * (CI logs): the log lines only.
  */
-export function createProgressDisplay(io: CliIO, targets: readonly PrdStatus[]) {
+export function createProgressDisplay(io: CliIO, targets: readonly PrdWithSpec[]) {
 	const live = Boolean(io.stdout.isTTY) && !io.env.CI;
 	// The file name is shown on the one live line of its PRD: flattened and cut like a table cell.
 	const rows = new Map<string, Row>(targets.map((status) => [status.prd.id, { file: cellText(status.prd.file, 80), state: 'waiting' }]));

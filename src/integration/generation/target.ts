@@ -2,7 +2,7 @@ import type { Prd } from '../prds/scan.ts';
 
 /**
  * A PRD whose spec to generate, as the caller hands it over: what generation reads of it. The
- * project's `PrdStatus` is one; generation does not load the project itself.
+ * project's `PrdWithSpec` is one; generation does not load the project itself.
  */
 export interface GenerationTarget {
 	prd: Pick<Prd, 'id' | 'file' | 'body' | 'frontmatter'>;

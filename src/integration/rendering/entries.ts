@@ -1,7 +1,7 @@
 import { slug } from 'github-slugger';
 
 import type { PrdSpecsConfig } from '../config.ts';
-import type { PrdStatus, ProjectReport, SpecState } from '../project.ts';
+import type { PrdWithSpec, ProjectReport, SpecState } from '../project.ts';
 import { findSection, outlineMarkdown } from '../markdown/outline.ts';
 import { isolateFragment } from '../markdown/fragment.ts';
 import { findDeepNesting } from '../markdown/nesting.ts';
@@ -55,7 +55,7 @@ const STATE_LABELS: Record<SpecState, string> = {
 /** Every page the integration publishes: one per PRD, one per spec (or placeholder), the overview. */
 export function buildEntries(report: ProjectReport, options: EntryOptions): DocsEntry[] {
 	const byId = new Map(report.prds.map((status) => [status.prd.id, status]));
-	const referencedBy = new Map<string, PrdStatus[]>();
+	const referencedBy = new Map<string, PrdWithSpec[]>();
 	for (const status of report.prds) {
 		for (const relatedId of status.prd.frontmatter.related) {
 			referencedBy.set(relatedId, [...(referencedBy.get(relatedId) ?? []), status]);
@@ -78,11 +78,11 @@ export function buildEntries(report: ProjectReport, options: EntryOptions): Docs
 }
 
 interface PageContext extends EntryOptions {
-	byId: Map<string, PrdStatus>;
-	referencedBy: Map<string, PrdStatus[]>;
+	byId: Map<string, PrdWithSpec>;
+	referencedBy: Map<string, PrdWithSpec[]>;
 }
 
-function buildPrdEntry(status: PrdStatus, context: PageContext): DocsEntry {
+function buildPrdEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 	const { prd } = status;
 	const { frontmatter } = prd;
 	const specHref = getPageHref(context.base, getSpecSlug(prd.id));
@@ -121,7 +121,7 @@ function buildPrdEntry(status: PrdStatus, context: PageContext): DocsEntry {
 	};
 }
 
-function buildSpecEntry(status: PrdStatus, context: PageContext): DocsEntry {
+function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 	const { prd, spec } = status;
 	const prdLink = markdownLink(prd.frontmatter.title, getPageHref(context.base, getPrdSlug(prd.id)));
 	const specFile = `${context.specsDir}/${prd.id}.md`;
@@ -282,9 +282,9 @@ function gatherSection(section: string | undefined, prefix: string, specHref: st
  * Starlight's prev/next links take the sidebar labels, which are the same for every PRD
  * ("Requirements", "Technical spec"): name the PRD in them.
  */
-function labelPagination([prdPage, specPage]: DocsEntry[], previous: PrdStatus | undefined, next: PrdStatus | undefined): void {
+function labelPagination([prdPage, specPage]: DocsEntry[], previous: PrdWithSpec | undefined, next: PrdWithSpec | undefined): void {
 	const { title } = prdPage!.data as { title: string };
-	const prdTitle = (status: PrdStatus) => status.prd.frontmatter.title;
+	const prdTitle = (status: PrdWithSpec) => status.prd.frontmatter.title;
 	prdPage!.data.next = toSafeTitle(`Spec: ${title}`, LIMITS.titleChars + 6);
 	if (previous) prdPage!.data.prev = toSafeTitle(`Spec: ${prdTitle(previous)}`, LIMITS.titleChars + 6);
 	specPage!.data.prev = toSafeTitle(`PRD: ${title}`, LIMITS.titleChars + 5);
@@ -302,7 +302,7 @@ function pageData(data: { title: string; description?: string } & Record<string,
 	return safe;
 }
 
-function linkList(label: string, statuses: PrdStatus[], context: PageContext): string | false {
+function linkList(label: string, statuses: PrdWithSpec[], context: PageContext): string | false {
 	if (statuses.length === 0) return false;
 	const links = statuses.map((s) => markdownLink(s.prd.frontmatter.title, getPageHref(context.base, getPrdSlug(s.prd.id))));
 	return `**${label}:** ${links.join(', ')}`;
