@@ -1,3 +1,4 @@
+import { unwrapWholeFence } from '../markdown/fence-wrapper.ts';
 import { outlineMarkdown } from '../markdown/outline.ts';
 import { normalizeNewlines } from '../prds/frontmatter.ts';
 
@@ -23,7 +24,7 @@ export function cleanSpecOutput(text: string): CleanedOutput {
 		if (title === -1) problems.push('The `<technical_planning>` block is never closed and no specification follows it.');
 		output = output.slice(0, unclosedAt) + (title === -1 ? '' : rest.slice(title));
 	}
-	output = unwrapFence(output.trim());
+	output = unwrapWholeFence(output.trim());
 	const title = findTitleLine(output);
 	if (title === -1) {
 		problems.push('The answer has no `# Technical Specification: <app name>` title line, so no specification was found.');
@@ -71,23 +72,4 @@ function findTag(lower: string, name: string, from: number): number {
 		if (next === undefined || next === '>' || next === '/' || /\s/.test(next)) return index;
 	}
 	return -1;
-}
-
-/** `\`\`\`markdown\n...\n\`\`\`` around the whole answer -> its content. Compared by hand, not with a backreference. */
-function unwrapFence(text: string): string {
-	const firstLineEnd = text.indexOf('\n');
-	const lastLineStart = text.lastIndexOf('\n');
-	if (firstLineEnd === -1 || lastLineStart <= firstLineEnd) return text;
-	const opening = text.slice(0, firstLineEnd);
-	const marker = opening[0];
-	if (marker !== '`' && marker !== '~') return text;
-	let length = 0;
-	while (opening[length] === marker) length++;
-	// Compared after trimming, not with `^[ \t]*(?:markdown|md)?[ \t]*$`: its two runs of spaces
-	// can split a long run in quadratically many ways before failing.
-	const info = opening.slice(length).trim().toLowerCase();
-	if (length < 3 || (info !== '' && info !== 'markdown' && info !== 'md')) return text;
-	const closing = text.slice(lastLineStart + 1).trimEnd();
-	if (closing !== marker.repeat(length)) return text;
-	return text.slice(firstLineEnd + 1, lastLineStart);
 }
