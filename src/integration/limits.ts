@@ -31,6 +31,11 @@ export const LIMITS = {
 	 * level deeper, and markdown parsers take time that grows with the square of the depth.
 	 */
 	nestingDepth: 32,
+	/**
+	 * Unescaped colons in one paragraph (text between blank lines). With directives on, the
+	 * markdown parser takes time that grows with the square of their number in a paragraph.
+	 */
+	colonsPerParagraph: 1000,
 	/** Characters of a code block's info string (language and options). */
 	codeInfoChars: 500,
 	/** Characters of one mermaid diagram (mermaid's own `maxTextSize` is 50,000). */

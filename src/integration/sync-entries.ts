@@ -6,9 +6,8 @@ import type { LoaderContext } from 'astro/loaders';
 
 import type { BuildState } from './build-state.ts';
 import { throwPluginError } from './error.ts';
-import { LIMITS } from './limits.ts';
 import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
-import { describeDeepNesting, findDeepNesting } from './markdown/nesting.ts';
+import { findSlowMarkdown } from './markdown/slow-markdown.ts';
 import { formatProblem, type Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
 import { openRenderReport, takeRenderReport, type RenderReport, type RenderReports } from './render-reports.ts';
@@ -86,12 +85,11 @@ export async function syncEntries(
 		const fileURL = new URL(`${entry.id}.md`, docsDir);
 		const source = entry.sourceFile ?? `the generated page /${entry.id}/`;
 		state.untrustedFiles.set(fileURLToPath(fileURL), { source, kind: entry.kind });
-		// Parsers take time quadratic in how deeply a line nests quotes and lists: checked here,
-		// before the page is rendered, rather than in every scan of the project.
-		const deep = entry.sourceBody && findDeepNesting(entry.sourceBody.text, LIMITS.nestingDepth);
-		if (deep) {
-			const { message, hint } = describeDeepNesting(deep, LIMITS.nestingDepth, entry.sourceBody!.firstLine - 1);
-			found.problems.push({ file: source, field: 'body', message, hint });
+		// Parsers take time quadratic in how deeply a line nests quotes and lists, and in the colons
+		// of a paragraph: checked here, before the page is rendered, rather than in every scan.
+		const slow = entry.sourceBody && findSlowMarkdown(entry.sourceBody.text, entry.sourceBody.firstLine - 1);
+		if (slow) {
+			found.problems.push({ file: source, field: 'body', ...slow });
 			continue;
 		}
 		const render = await renderPage(context, state.renderReports, neutralizeRawTextBlocks(entry.body), fileURL);

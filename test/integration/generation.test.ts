@@ -117,7 +117,7 @@ describe('spec generation', () => {
 		expect((await readSpecCache(root, 'src/content/specs')).specs.get('alpha')!.metadata.usage?.requests).toBe(2);
 	});
 
-	test('what a build would refuse in a cached spec (a long title line, deep nesting) is sent back and fixed', async () => {
+	test('what a build would refuse in a cached spec (a long title line, deep nesting, a paragraph of colons) is sent back and fixed', async () => {
 		server.handler = (request) =>
 			isRepair(request)
 				? { type: 'text', content: specText(appOf(request)) }
@@ -125,13 +125,14 @@ describe('spec generation', () => {
 						type: 'text',
 						content: specText(appOf(request))
 							.replace('# Technical Specification: ', `# Technical Specification: ${'T'.repeat(300)} `)
-							.replace('## Technology Stack', `${'> '.repeat(40)}deep\n\n## Technology Stack`),
+							.replace('## Technology Stack', `${'> '.repeat(40)}deep\n\n${'a:b '.repeat(1001)}\n\n## Technology Stack`),
 					};
 		const { outcomes } = await run();
 		expect(outcomes.map((o) => o.status)).toEqual(['generated', 'generated']);
 		const repair = server.requests.find(isRepair)!.body.messages![2]!.content;
 		expect(repair).toMatch(/- The `# ` title line is 3\d\d characters long; keep it under 200/);
 		expect(repair).toMatch(/- Line \d+ opens 40 nested quotes or lists; at most 32 are allowed\./);
+		expect(repair).toMatch(/- The paragraph at line \d+ has more than 1,000 colons; split it with blank lines\./);
 	});
 
 	test('a model name the server makes up is recorded on one line, within the limit', async () => {

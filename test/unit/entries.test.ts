@@ -114,10 +114,10 @@ describe('buildEntries', () => {
 		const overview = byId.get('prds')!;
 		expect(overview.body).toContain('3 PRDs: 1 fresh, 1 stale, 1 missing.');
 		expect(overview.body).toContain(
-			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |',
+			'| [Checkout \\<b\\>flow\\</b\\>](</docs/prds/checkout/>) | Approved | Pay team | web | [Fresh](</docs/specs/checkout/>) | gpt\\-6.1\\-terra | 20\u00a0Nov\u00a02026 |',
 		);
 		expect(overview.body).toContain(
-			'| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | `gpt-6.1-terra` | 20\u00a0Nov\u00a02026 |',
+			'| [Search](</docs/prds/search/>) | Draft | Search \\| team | — | [Stale](</docs/specs/search/>) | gpt\\-6.1\\-terra | 20\u00a0Nov\u00a02026 |',
 		);
 		expect(overview.body).toContain('| [New one](</docs/prds/new-one/>) | Draft | — | — | [Missing](</docs/specs/new-one/>) | — | — |');
 	});

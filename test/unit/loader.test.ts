@@ -130,6 +130,7 @@ describe('prdSpecsLoader', () => {
 		await writeFiles(root, {
 			'prds/deep.md': prdSource('title: Deep', `## Goal\n\n${'> '.repeat(40)}deep\n`),
 			'prds/deeper.md': prdSource('title: Deeper', `${'- '.repeat(500_000)}x\n`),
+			'prds/colons.md': prdSource('title: Colons', `## Goal\n\nFine: one colon.\n\n${'see:here '.repeat(100_000)}\n`),
 		});
 		await writeFreshSpec(root, 'beta', `# Technical Specification: Beta\n\n## A\n\n${'1. '.repeat(33)}x\n`);
 		setBuildState(root, createBuildState(validateConfig({})));
@@ -140,11 +141,12 @@ describe('prdSpecsLoader', () => {
 				() => undefined,
 				(thrown: Error) => thrown,
 			);
-		expect(error?.message).toContain('3 pages could not be published:');
+		expect(error?.message).toContain('4 pages could not be published:');
+		expect(error?.message).toContain('- prds/colons.md › body: the paragraph at line 9 has more than 1,000 colons;');
 		expect(error?.message).toContain('- prds/deep.md › body: line 7 opens 40 nested quotes or lists; at most 32 are allowed.');
 		expect(error?.message).toContain('- prds/deeper.md › body: line 5 opens 500000 nested quotes or lists; at most 32 are allowed.');
 		expect(error?.message).toMatch(/- src\/content\/specs\/beta\.md › body: line \d+ opens 33 nested quotes or lists/);
-		expect(rendered.some((path) => /\/(prds\/deep|prds\/deeper|specs\/beta)\.md$/.test(path))).toBe(false);
+		expect(rendered.some((path) => /\/(prds\/deep|prds\/deeper|prds\/colons|specs\/beta)\.md$/.test(path))).toBe(false);
 	});
 
 	test('a page’s link problems are those of its own render: it is not stored, and what other files report meanwhile does not count', async () => {

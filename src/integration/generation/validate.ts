@@ -1,4 +1,5 @@
 import { LIMITS } from '../limits.ts';
+import { findCrowdedParagraph } from '../markdown/crowded-paragraphs.ts';
 import { findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
 import { extractMermaidBlocks, type MermaidChecker } from './mermaid-check.ts';
@@ -34,6 +35,12 @@ export async function findSpecProblems(input: SpecCheckInput, mermaid: MermaidCh
 	}
 	const deep = findDeepNesting(input.body, LIMITS.nestingDepth);
 	if (deep) problems.push(`Line ${deep.line} opens ${deep.depth} nested quotes or lists; at most ${LIMITS.nestingDepth} are allowed.`);
+	const crowded = findCrowdedParagraph(input.body, LIMITS.colonsPerParagraph);
+	if (crowded) {
+		problems.push(
+			`The paragraph at line ${crowded.line} has more than ${LIMITS.colonsPerParagraph.toLocaleString('en-US')} colons; split it with blank lines.`,
+		);
+	}
 	const missing = findMissingSections(input.body, input.sections);
 	for (const section of missing) problems.push(`The section "## ${section}" is missing.`);
 	for (const block of extractMermaidBlocks(input.body)) {

@@ -4,7 +4,7 @@ import type { PrdSpecsConfig } from '../config.ts';
 import type { PrdWithSpec, ProjectReport, SpecState } from '../project.ts';
 import { findSection, outlineMarkdown } from '../markdown/outline.ts';
 import { isolateFragment } from '../markdown/fragment.ts';
-import { findDeepNesting } from '../markdown/nesting.ts';
+import { findSlowMarkdown } from '../markdown/slow-markdown.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
 import { LIMITS } from '../limits.ts';
 import { toSafeTitle } from '../text/plain-text.ts';
@@ -194,7 +194,8 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 			markdownLink(STATE_LABELS[status.state], getPageHref(context.base, getSpecSlug(prd.id))),
 			status.spec
 				? status.spec.metadata.source === 'model'
-					? markdownCode(status.spec.metadata.model ?? 'unknown')
+					? // Escaped text, not a code span: a code span cannot escape a colon, and a table is one paragraph (see crowded-paragraphs.ts).
+						escapeMarkdown(status.spec.metadata.model ?? 'unknown')
 					: 'by\u00a0hand'
 				: '—',
 			status.spec ? formatDate(status.spec.metadata.generatedAt) : '—',
@@ -272,8 +273,8 @@ function gatherSection(section: string | undefined, prefix: string, specHref: st
 	if (section.length > LIMITS.gatheredSectionChars) {
 		return `*This section is ${section.length.toLocaleString('en-US')} characters long, too long to gather here: read it in the ${markdownLink('technical specification', specHref)}.*`;
 	}
-	if (findDeepNesting(section, LIMITS.nestingDepth)) {
-		return `*This section nests quotes or lists too deeply to gather here: see the ${markdownLink('technical specification', specHref)}.*`;
+	if (findSlowMarkdown(section)) {
+		return `*This section nests quotes or lists too deeply, or crowds too many colons into a paragraph, to gather here: see the ${markdownLink('technical specification', specHref)}.*`;
 	}
 	return isolateFragment(section, prefix) || '*The spec has no open questions.*';
 }
