@@ -100,7 +100,16 @@ describe('buildEntries', () => {
 		expect(byId.get('specs/search')!.body).toMatch(
 			/^:::caution\[Stale specification\]\nThe PRD \[Search\]\(<\/docs\/prds\/search\/>\) changed after/,
 		);
-		expect(byId.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]');
+		expect(byId.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]\nThis PRD changed after its');
+	});
+
+	test('a spec made stale by the prompt template says so on both pages, not that the PRD changed', () => {
+		const stale = { ...status('search', { title: 'Search' }, 'stale', {}), staleBecause: 'template' as const };
+		const pages = new Map(buildEntries({ prds: [stale], problems: [], warnings: [] }, options).map((entry) => [entry.id, entry]));
+		expect(pages.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]\nThe prompt template changed after its');
+		expect(pages.get('specs/search')!.body).toContain('The prompt template changed after this specification was generated');
+		expect(pages.get('open-questions')!.body).toContain('which is stale: the prompt template changed after these were written');
+		expect(pages.get('prds/search')!.body).not.toContain('This PRD changed');
 	});
 
 	test('a missing spec is a placeholder that says how to generate it, kept out of search', () => {

@@ -102,7 +102,9 @@ function buildPrdEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 
 	const specNotice = {
 		fresh: `:::tip[Technical specification]\n${markdownLink(`Technical specification for ${frontmatter.title}`, specHref)}, up to date with this PRD.\n:::`,
-		stale: `:::caution[Technical specification is stale]\nThis PRD changed after its ${markdownLink('technical specification', specHref)} was written. The spec is still published, with a warning, until it is regenerated.\n:::`,
+		stale: `:::caution[Technical specification is stale]\n${
+			status.staleBecause === 'template' ? 'The prompt template changed' : 'This PRD changed'
+		} after its ${markdownLink('technical specification', specHref)} was written. The spec is still published, with a warning, until it is regenerated.\n:::`,
 		missing: `:::note[No technical specification yet]\nThis PRD has ${markdownLink('no generated specification', specHref)} yet.\n:::`,
 	}[status.state];
 
@@ -245,7 +247,9 @@ function buildOpenQuestionsEntry(
 		const section = gatherSection(found?.body, `q${groups.length + 1}`, specHref);
 		const anchor = found?.heading.slug ?? slug(options.section);
 		const source = `From the ${markdownLink('technical specification', `${specHref}#${anchor}`)} of ${prdLink}${
-			status.state === 'stale' ? ', which is stale: the PRD changed after these were written' : ''
+			status.state === 'stale'
+				? `, which is stale: the ${status.staleBecause === 'template' ? 'prompt template' : 'PRD'} changed after these were written`
+				: ''
 		}.`;
 		groups.push([`## ${escapeMarkdown(prd.frontmatter.title)}`, source, section].join('\n\n'));
 	}
