@@ -141,9 +141,10 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 					display?.onProgress(event);
 					return;
 				}
-				display = createProgressDisplay(io, event.targets);
-				io.stdout.write(
-					`Generating ${event.targets.length} spec${event.targets.length > 1 ? 's' : ''} with ${logText(event.model, 200)}, ${event.concurrency} at a time.\n`,
+				display = createProgressDisplay(
+					io,
+					event.targets,
+					`Generating ${event.targets.length} spec${event.targets.length > 1 ? 's' : ''} with ${logText(event.model, 200)}, ${event.concurrency} at a time.`,
 				);
 			},
 		});

@@ -11,11 +11,13 @@ interface Row {
 }
 
 /**
- * Progress of a `generate` run. On a terminal: one live line per PRD (waiting, running with
- * elapsed time, done, failed), redrawn every second, with log lines printed above it. Elsewhere
- * (CI logs): the log lines only.
+ * Progress of a `generate` run: `heading` (a line saying what the run does), then on a terminal
+ * one live line per PRD (waiting, running with elapsed time, done, failed), redrawn every second,
+ * with log lines printed above it. Elsewhere (CI logs): the heading and the log lines only. The
+ * heading is written before the first drawing: a line written after it would shift what each
+ * redraw moves back over, leaving a stale row on the screen.
  */
-export function createProgressDisplay(io: CliIO, targets: readonly PrdWithSpec[]) {
+export function createProgressDisplay(io: CliIO, targets: readonly PrdWithSpec[], heading: string) {
 	const live = Boolean(io.stdout.isTTY) && !io.env.CI;
 	// The file name is shown on the one live line of its PRD: flattened and cut like a table cell.
 	const rows = new Map<string, Row>(targets.map((status) => [status.prd.id, { file: cellText(status.prd.file, 80), state: 'waiting' }]));
@@ -71,6 +73,7 @@ export function createProgressDisplay(io: CliIO, targets: readonly PrdWithSpec[]
 		}
 		render();
 	};
+	io.stdout.write(`${heading}\n`);
 	render();
 	return {
 		logger,
