@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
+import type { AstroIntegration } from 'astro';
 import type { StarlightPlugin, StarlightUserConfig } from '@astrojs/starlight/types';
 import mermaid from 'astro-mermaid';
 
@@ -16,6 +17,45 @@ export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
 export { prdSpecsLoader } from './loader.ts';
 
 type SidebarItem = NonNullable<StarlightUserConfig['sidebar']>[number];
+
+/**
+ * astro-mermaid, when we add it, logs its set-up and one line per diagram rendered (2,666 lines for
+ * 1,000 PRDs) at info level, whatever `enableLog` says (that option is about the browser console).
+ * The site did not ask for it: its info lines go to debug (`astro build --verbose`), its warnings
+ * and errors stay.
+ */
+function withoutInfoLogs(integration: AstroIntegration): AstroIntegration {
+	const setup = integration.hooks['astro:config:setup'];
+	if (!setup) return integration;
+	return {
+		...integration,
+		hooks: {
+			...integration.hooks,
+			'astro:config:setup': (options) => {
+				const { logger } = options;
+				const quiet = Object.assign(Object.create(logger) as typeof logger, { info: (message: string) => logger.debug(message) });
+				return setup({ ...options, logger: quiet });
+			},
+		},
+	};
+}
+
+/**
+ * Mermaid's core chunk (about 660 KB minified) is over Vite's 500 KB warning, on every build, and
+ * nothing a user can do changes it: it loads only on pages with a diagram. The limit is raised
+ * above it, unless the site sets one itself.
+ */
+const MERMAID_CHUNK_LIMIT_KB = 1500;
+const mermaidChunkLimit: AstroIntegration = {
+	name: 'astro-prd-specs/mermaid-chunk-limit',
+	hooks: {
+		'astro:config:setup': ({ config, updateConfig }) => {
+			if (config.vite.build?.chunkSizeWarningLimit === undefined) {
+				updateConfig({ vite: { build: { chunkSizeWarningLimit: MERMAID_CHUNK_LIMIT_KB } } });
+			}
+		},
+	},
+};
 
 /**
  * Diagrams come from PRDs and model output. Mermaid's `strict` security level disables click
@@ -135,7 +175,8 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					updateConfig({ expressiveCode: { ...expressiveCode, shiki: { ...shiki, langAlias: { env: 'dotenv', ...shiki.langAlias } } } });
 				}
 				if (config.mermaid && !astroConfig.integrations.some((integration) => integration.name === 'astro-mermaid')) {
-					addIntegration(mermaid({ theme: 'default', autoTheme: true, enableLog: false, mermaidConfig: MERMAID_CONFIG }));
+					addIntegration(withoutInfoLogs(mermaid({ theme: 'default', autoTheme: true, enableLog: false, mermaidConfig: MERMAID_CONFIG })));
+					addIntegration(mermaidChunkLimit);
 				}
 			},
 		},

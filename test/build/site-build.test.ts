@@ -23,6 +23,11 @@ describe('astro build of a site using the integration, on the committed cache', 
 		expect(result.output).toContain('2 PRDs: 1 fresh, 0 stale, 1 missing.');
 	});
 
+	test('the log has no line per diagram from astro-mermaid and no chunk-size warning about mermaid', () => {
+		expect(result.output).not.toContain('[astro-mermaid]');
+		expect(result.output).not.toContain('Some chunks are larger than');
+	});
+
 	test('publishes a page per PRD and per spec, next to the hand-written pages', () => {
 		for (const path of ['prds/billing', 'specs/billing', 'prds/notifications', 'specs/notifications', 'prds', 'guides/writing', '']) {
 			expect(existsSync(join(dir, 'dist', path, 'index.html')), path).toBe(true);
