@@ -161,12 +161,54 @@ describe('the outline', () => {
 	});
 });
 
+describe('section matching forgives the habits of real models', () => {
+	test('the template sections numbered, with `and` for `&`, in other case, emphasized, with trailing punctuation: none is missing', async () => {
+		const template = await loadTemplate(process.cwd(), undefined);
+		if (!template.ok) throw new Error('the built-in template does not load');
+		const written = [
+			'1. System Architecture Overview',
+			'2) Technology Stack',
+			'3 - Database Schema:',
+			'4.1. **Security Requirements**',
+			'V. Performance Requirements',
+			'Section 6: Infrastructure Requirements',
+			'Part 7 – Development Environment',
+			'viii) TESTING STRATEGY.',
+			'9: Deployment Pipeline',
+			'10 _API Design_',
+			'11. Technical Risks and Mitigation',
+			'XII — Future Considerations:',
+			'13. Clarification Requests or Feedback?',
+		];
+		expect(written).toHaveLength(template.template.sections.length);
+		const spec = written.map((heading) => `## ${heading}\n\nText of ${heading}.\n`).join('\n');
+		expect(findMissingSections(spec, template.template.sections)).toEqual([]);
+		// The open-questions page finds its section the same way, and links to the heading as written.
+		const found = findSection(outlineMarkdown(spec), 'Clarification Requests or Feedback');
+		expect(found?.body).toBe('Text of 13. Clarification Requests or Feedback?.');
+		expect(found?.heading.slug).toBe('13-clarification-requests-or-feedback');
+	});
+
+	test('the fast path reads numbered plain headings as the parser does', () => {
+		const spec = '## 1. System Architecture Overview\n## 11.2 Technical Risks and Mitigation\n## II. API Design';
+		expect([...readPlainSections(spec)]).toEqual(['system architecture overview', 'technical risks and mitigation', 'api design']);
+		expect(findMissingSections(spec, ['System Architecture Overview', 'Technical Risks & Mitigation', 'API Design'])).toEqual([]);
+	});
+
+	test('what stays: a heading that is only a number, other words before a number, a bare `I`', () => {
+		expect(
+			['1.', 'Section 3', 'Step 1: Setup', 'Phase 2 - Rollout', '2024', '1.5x Faster', 'I Want Feedback', 'R&D'].map(normalizeHeading),
+		).toEqual(['1', 'section 3', 'step 1: setup', 'phase 2 - rollout', '2024', '1.5x faster', 'i want feedback', 'r and d']);
+		expect(findMissingSections('## 1. Overview\n## 2. Details', ['Overview', 'Details', 'Summary'])).toEqual(['Summary']);
+	});
+});
+
 describe('the fast path of findMissingSections', () => {
 	test('it reads plain `## ` lines, follows fences, and stops where an HTML block or an indented fence may start', () => {
 		expect([...readPlainSections('## A\n```\n## B\n```\n## C **x**\n## D  E\n## F & G\n~~~~\n## H\n~~~\n## I')]).toEqual([
 			'a',
 			'd e',
-			'f & g',
+			'f and g',
 		]);
 		expect([...readPlainSections('## A\n<div>\n\n## B')]).toEqual(['a']);
 		expect([...readPlainSections('## A\n- x\n  ```\n## B')]).toEqual(['a']);
@@ -192,6 +234,11 @@ describe('the fast path of findMissingSections', () => {
 				'## a &amp; b',
 				'## A\u00a0',
 				'## é',
+				'## 1. A',
+				'## 2) a & b.',
+				'## IV. A',
+				'## A:',
+				'## 1.',
 			],
 			...['# T', 'A', 'text', '', '', '---', '===', '***', '- item', '  - nested', '* x', '1. one', '> quote', '> ```', '- ```'],
 			...['```', '```', '````', '```ts', '```mermaid', '``` `x`', '``x', '  ```', '   ```', '    ```', '\t```', ' ```', '```   ', '``` \t'],
@@ -283,6 +330,8 @@ describe('untrusted text: parsing takes time in proportion to it', () => {
 			expect(findMissingSections('## A\n'.repeat(200 * KB), ['A', 'B'])).toEqual(['B']);
 			expect(readPlainSections(`${'x```'.repeat(256 * KB)}\n## A`)).toEqual(new Set(['a']));
 			expect(readPlainSections(`## A\n${'<'.repeat(1024 * KB)}`)).toEqual(new Set(['a']));
+			expect(normalizeHeading(`1.${' x.'.repeat(256 * KB)}${' '.repeat(256 * KB)}y`)).toMatch(/^x\. x\.[^]* y$/);
+			expect(normalizeHeading(`IV. ${'& '.repeat(256 * KB)}.`)).toHaveLength(4 * 256 * KB - 1);
 		}));
 });
 

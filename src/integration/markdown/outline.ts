@@ -2,6 +2,7 @@ import type { Heading, Nodes } from 'mdast';
 import GithubSlugger from 'github-slugger';
 
 import { LIMITS } from '../limits.ts';
+import { forgiveHeadingHabits } from './heading-habits.ts';
 import { maskRawTextBlocks } from './html-blocks.ts';
 import { findDeepLines } from './nesting.ts';
 import { parseMarkdown, walk } from './parse.ts';
@@ -124,9 +125,12 @@ export function findSection(outline: MarkdownOutline, heading: string): OutlineS
 	return outline.sections.find((section) => normalizeHeading(section.heading.text) === wanted);
 }
 
-/** Headings compare without case, emphasis or code marks, and with runs of white space as one space. */
+/**
+ * Headings compare without case, emphasis or code marks, with runs of white space as one space,
+ * and without the numbering, `&` and trailing punctuation of `forgiveHeadingHabits`.
+ */
 export function normalizeHeading(text: string): string {
-	return text.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+	return forgiveHeadingHabits(text.replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase());
 }
 
 function findSections(text: string, headings: readonly OutlineHeading[]): OutlineSection[] {
