@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -120,6 +120,33 @@ describe('astro build after edits', () => {
 		expect(result.output).toContain('Strict mode: 2 PRDs have no fresh spec:');
 		expect(result.output).toContain('- prds/new.md: no spec in `src/content/specs/new.md`.');
 		expect(result.output).not.toMatch(/^\s+at /m);
+	});
+
+	test('PRDs without frontmatter are published with the title of their heading, or of their file name', async () => {
+		const dir = await fixtureSite();
+		await writeFile(
+			join(dir, 'prds/checkout-flow.md'),
+			'# Product Requirements Document: One-tap checkout\n\n## Goal\n\nPay in one tap.\n',
+		);
+		await writeFile(join(dir, 'prds/order-history.md'), 'Orders, listed by date.\n');
+		// A real-world PRD, copied as it is, when the shared fixtures are on this machine.
+		const realWorld = '/work/shared/fixtures/spec-chain-sample/PRD.md';
+		const withRealWorld = existsSync(realWorld);
+		if (withRealWorld) await copyFile(realWorld, join(dir, 'prds/real-world.md'));
+		const result = await buildSite(dir);
+		expect(result.code, result.output).toBe(0);
+		const checkout = getMain(await readPage(dir, 'prds/checkout-flow'));
+		expect(checkout).toContain('One-tap checkout</h1>');
+		expect(checkout).not.toContain('Product Requirements Document');
+		expect(checkout).toContain('Pay in one tap.');
+		expect(getMain(await readPage(dir, 'prds/order-history'))).toContain('Order history</h1>');
+		expect(getMain(await readPage(dir, 'specs/checkout-flow'))).toContain('One-tap checkout');
+		if (withRealWorld) {
+			const main = getMain(await readPage(dir, 'prds/real-world'));
+			const heading = /^# (?:Product Requirements Document: )?(.*)$/m.exec(await readFile(realWorld, 'utf8'))![1]!.trim();
+			expect(main).toContain(`${heading}</h1>`);
+			expect(main).not.toContain('Product Requirements Document:');
+		}
 	});
 
 	test('`strict: true` in the config fails the build on a stale spec alone', async () => {

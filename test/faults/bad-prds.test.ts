@@ -14,7 +14,14 @@ type Content = string | Buffer | { dir: true } | { symlinkTo: string };
 
 /** File name, what it holds, and what the one message about it must say (or `valid`). */
 const CATALOGUE: [string, Content, RegExp | 'valid'][] = [
-	['no-frontmatter.md', '# Checkout\n\nJust markdown.\n', /› frontmatter: the file has no frontmatter\./],
+	// Frontmatter is optional: the title is the first heading, or the file name.
+	['no-frontmatter.md', '# PRD: Checkout\n\nJust markdown.\n', 'valid'],
+	[
+		'no-frontmatter-long-heading.md',
+		`\n# ${'H'.repeat(201)}\n\nBody\n`,
+		/› title: the first heading \(line 2\), used as the title, is 201 characters long; at most 200 are allowed\./,
+	],
+	['empty-file.md', '\n \n', /› body: the PRD is empty\./],
 	['unclosed.md', '---\ntitle: Unclosed\n\nBody\n', /› frontmatter: the frontmatter is never closed\./],
 	['bad-yaml.md', '---\ntitle: [oops\n---\nBody\n', /› frontmatter: the frontmatter is not valid YAML on line \d+: /],
 	[
@@ -24,7 +31,7 @@ const CATALOGUE: [string, Content, RegExp | 'valid'][] = [
 	],
 	['list-frontmatter.md', '---\n- a\n- b\n---\nBody\n', /› frontmatter: the frontmatter is not a set of `field: value` lines\./],
 	['duplicate-key.md', '---\ntitle: a\ntitle: b\n---\nBody\n', /duplicated mapping key/],
-	['no-title.md', prdSource('owner: Someone'), /› title: `title` is required\./],
+	['no-title.md', prdSource('owner: Someone'), 'valid'],
 	['empty-title.md', prdSource('title: "   "'), /› title: `title` must not be empty\./],
 	['number-title.md', prdSource('title: 42'), /› title: `title` must be text\./],
 	[
@@ -173,9 +180,16 @@ test(`a catalogue of ${CATALOGUE.filter(([, , e]) => e !== 'valid').length} bad 
 		'checkout',
 		'crlf',
 		'huge',
+		'no-frontmatter',
+		'no-title',
 		'search',
 		'self-related',
 		'unknown-related',
 	]);
 	expect(report.prds.find((status) => status.prd.id === 'crlf')!.prd.body).toBe('## Goal\n\nWindows line endings.');
+	expect(report.prds.find((status) => status.prd.id === 'no-frontmatter')!.prd.frontmatter).toMatchObject({
+		title: 'Checkout',
+		status: 'draft',
+	});
+	expect(report.prds.find((status) => status.prd.id === 'no-title')!.prd.frontmatter.title).toBe('No title');
 });

@@ -17,6 +17,20 @@ describe('parseFrontmatter', () => {
 		expect(parseFrontmatter('---\n---\nBody')).toEqual({ ok: true, data: {}, body: 'Body', bodyLine: 3 });
 	});
 
+	test('with `optional`, a file without frontmatter is all body; a broken one is still an error', () => {
+		expect(parseFrontmatter('\uFEFF# PRD: Checkout\r\n\r\nBody', { optional: true })).toEqual({
+			ok: true,
+			data: {},
+			body: '# PRD: Checkout\n\nBody',
+			bodyLine: 1,
+			missing: true,
+		});
+		expect(parseFrontmatter('---\ntitle: x\nBody', { optional: true })).toMatchObject({
+			ok: false,
+			message: 'the frontmatter is never closed.',
+		});
+	});
+
 	test.each([
 		['no frontmatter', '# Title\n\nBody', 'the file has no frontmatter.'],
 		['an unclosed frontmatter', '---\ntitle: x\nBody', 'the frontmatter is never closed.'],

@@ -50,6 +50,28 @@ describe('scanPrds', () => {
 		expect(skipped).toEqual(['prds/_template.md', 'prds/notes.txt', 'prds/README.md']);
 	});
 
+	test('without frontmatter or without `title`, the title is the leading heading, or the file name', async () => {
+		const { prds, problems } = await scan({
+			'prds/checkout.md': '# Product Requirements Document: Checkout flow\n\n## Goal\n\nPay.\n',
+			'prds/search.md': prdSource('owner: Search team', '# prd - Site search\n\nFind.\n'),
+			'prds/order-history.md': 'Orders, listed.\n\n# Not first\n',
+			'prds/plain.md': '# Plain heading\n\nText.\n',
+			'prds/titled.md': prdSource('title: Written title', '# PRD: Heading\n\nText.\n'),
+		});
+		expect(problems).toEqual([]);
+		expect(Object.fromEntries(prds.map((prd) => [prd.id, prd.frontmatter.title]))).toEqual({
+			checkout: 'Checkout flow',
+			'order-history': 'Order history',
+			plain: 'Plain heading',
+			search: 'Site search',
+			titled: 'Written title',
+		});
+		// The body keeps its heading (the PRD page drops it) and the defaults apply.
+		expect(prds[0]).toMatchObject({ body: '# Product Requirements Document: Checkout flow\n\n## Goal\n\nPay.', bodyLine: 1 });
+		expect(prds[0]!.frontmatter).toEqual({ title: 'Checkout flow', status: 'draft', tags: [], related: [] });
+		expect(prds.find((prd) => prd.id === 'search')!.frontmatter.owner).toBe('Search team');
+	});
+
 	test('gives one message per problem, naming the file and the field', async () => {
 		const { prds, problems } = await scan({
 			'prds/bad-fields.md': prdSource('titel: Oops\nstatus: shipped\ntags: web\nowner: 42'),
@@ -61,7 +83,7 @@ describe('scanPrds', () => {
 			'prds/checkout.md': prdSource('title: Checkout'),
 			'prds/Bad Name.md': prdSource('title: Bad name'),
 		});
-		expect(prds.map((prd) => prd.id)).toEqual(['checkout', 'wrong-related']);
+		expect(prds.map((prd) => prd.id)).toEqual(['checkout', 'no-frontmatter', 'no-title', 'wrong-related']);
 		expect(formatProblems(problems)).toMatchSnapshot();
 		for (const problem of problems) {
 			expect(problem.file).toMatch(/^prds\//);

@@ -6,18 +6,22 @@ export function normalizeNewlines(text: string): string {
 }
 
 export type FrontmatterResult =
-	| { ok: true; data: Record<string, unknown>; body: string; bodyLine: number }
+	/** `missing` when the file has no frontmatter and `optional` allowed that. */
+	| { ok: true; data: Record<string, unknown>; body: string; bodyLine: number; missing?: true }
 	| { ok: false; message: string; hint: string };
 
 /**
  * Splits a markdown file into its YAML frontmatter (which must be a mapping) and its body.
- * Line endings are normalised first, so CRLF files behave like LF ones.
+ * Line endings are normalised first, so CRLF files behave like LF ones. With `optional`, a file
+ * that does not open with `---` is all body (PRDs written elsewhere have no frontmatter); one
+ * that does must still have a valid frontmatter.
  */
-export function parseFrontmatter(source: string): FrontmatterResult {
+export function parseFrontmatter(source: string, { optional = false }: { optional?: boolean } = {}): FrontmatterResult {
 	// Only the frontmatter is split into lines: bodies can be long, and there are thousands.
 	const text = source.includes('\r') || source.startsWith('\uFEFF') ? normalizeNewlines(source) : source;
 	const opening = /^---[ \t]*(?:\n|$)/.exec(text);
 	if (!opening) {
+		if (optional) return { ok: true, data: {}, body: text, bodyLine: 1, missing: true };
 		return {
 			ok: false,
 			message: 'the file has no frontmatter.',

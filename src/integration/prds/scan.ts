@@ -9,8 +9,9 @@ import { LIMITS } from '../limits.ts';
 import type { Problem } from '../problems.ts';
 import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts';
 import { truncate } from '../text/plain-text.ts';
+import { deriveTitle } from './derived-title.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
-import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
+import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFileFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
 
 export const PRD_EXTENSIONS = ['.md', '.markdown'];
 
@@ -193,12 +194,13 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	}
 	const source = read.text;
 
-	const parsed = parseFrontmatter(source);
+	// Frontmatter is optional: PRDs written elsewhere open with their `# ` heading.
+	const parsed = parseFrontmatter(source, { optional: true });
 	if (!parsed.ok) {
 		problems.push({ file, field: 'frontmatter', message: parsed.message, hint: parsed.hint });
 		return undefined;
 	}
-	const result = PrdFrontmatterSchema.safeParse(parsed.data);
+	const result = PrdFileFrontmatterSchema.safeParse(parsed.data);
 	let valid = true;
 	if (!result.success) {
 		valid = false;
@@ -213,15 +215,25 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	const body = parsed.body.trim();
 	if (body === '') {
 		valid = false;
-		problems.push({
-			file,
-			field: 'body',
-			message: 'the PRD has no content after its frontmatter.',
-			hint: 'Write the requirements below the closing `---` line.',
-		});
+		problems.push(
+			parsed.missing
+				? { file, field: 'body', message: 'the PRD is empty.', hint: 'Write the requirements in it, under a `# ` heading that names the product.' }
+				: { file, field: 'body', message: 'the PRD has no content after its frontmatter.', hint: 'Write the requirements below the closing `---` line.' },
+		);
 	}
 	if (!valid || !result.success) return undefined;
-	return { id, file, frontmatter: result.data, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) };
+	const { title: written, ...fields } = result.data;
+	let title = written;
+	if (title === undefined) {
+		const derived = deriveTitle(parsed.body, parsed.bodyLine, id);
+		if (!derived.ok) {
+			problems.push({ file, field: 'title', message: derived.message, hint: derived.hint });
+			return undefined;
+		}
+		title = derived.title;
+	}
+	const frontmatter: PrdFrontmatter = { title, ...fields };
+	return { id, file, frontmatter, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) };
 }
 
 /** The message of a schema issue, naming the field by its full path (`tags[3]`). */
@@ -250,7 +262,7 @@ function hintFor({ issue, field }: IssueContext): string {
 	}
 	switch (name) {
 		case 'title':
-			return 'Add a line such as `title: Checkout redesign` to the frontmatter.';
+			return 'Write it as one line of text, e.g. `title: Checkout redesign`, or remove the field to use the leading `# ` heading.';
 		case 'constraints':
 			return 'Write the constraints as text or as a YAML list of text items.';
 		case 'status':

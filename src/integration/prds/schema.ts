@@ -64,38 +64,47 @@ function constraintsLength(value: unknown): number {
 	return 0;
 }
 
-/** Frontmatter of a PRD file (`prds/<id>.md`). */
-export const PrdFrontmatterSchema = z.strictObject(
-	{
-		/** Page title; also the app name in the prompt unless `appName` is set. */
-		title: text('title', { max: LIMITS.titleChars }),
-		/** Name of the product the spec is written for (the prompt's app name). */
-		appName: text('appName', { max: LIMITS.titleChars }).optional(),
-		/** Short summary shown under the title and in search results. */
-		description: text('description', { max: LIMITS.descriptionChars }).optional(),
-		/** Technical requirements or constraints that fill the prompt's third placeholder. */
-		constraints: z
-			.union([z.string().trim(), z.array(text('constraints', { oneLine: false }))], {
-				error: '`constraints` must be text or a list of text.',
-			})
-			.refine((value) => constraintsLength(value) <= LIMITS.constraintsChars, {
-				error: (issue) =>
-					`\`constraints\` ${Array.isArray(issue.input) ? 'items are' : 'is'} ${formatCount(constraintsLength(issue.input))} characters long${Array.isArray(issue.input) ? ' together' : ''}; at most ${formatCount(LIMITS.constraintsChars)} are allowed.`,
-				params: { rule: TOTAL_LENGTH_RULE, maximum: LIMITS.constraintsChars },
-			})
-			.optional(),
-		/** Where the PRD is in its life. */
-		status: z
-			.enum(PRD_STATUSES, { error: `\`status\` must be one of: ${PRD_STATUSES.join(', ')}.` })
-			.default('draft'),
-		/** Person or team responsible for the PRD. */
-		owner: text('owner', { max: LIMITS.ownerChars }).optional(),
-		tags: textList('tags', text('tags', { max: LIMITS.tagChars, label: 'a tag' }), { max: LIMITS.tags, noun: 'tags' }).default([]),
-		/** Ids of other PRDs (their file names without `.md`). */
-		related: textList('related', text('related', { label: 'a related id' }), { max: LIMITS.related, noun: 'ids' }).default([]),
-	},
-	{ error: (issue) => (issue.code === 'invalid_type' ? 'the frontmatter must be a set of YAML fields.' : undefined) },
-);
+/** Page title; also the app name in the prompt unless `appName` is set. */
+const title = text('title', { max: LIMITS.titleChars });
+
+/** The fields of a PRD's frontmatter but its title. */
+const PRD_SHAPE = {
+	/** Name of the product the spec is written for (the prompt's app name). */
+	appName: text('appName', { max: LIMITS.titleChars }).optional(),
+	/** Short summary shown under the title and in search results. */
+	description: text('description', { max: LIMITS.descriptionChars }).optional(),
+	/** Technical requirements or constraints that fill the prompt's third placeholder. */
+	constraints: z
+		.union([z.string().trim(), z.array(text('constraints', { oneLine: false }))], {
+			error: '`constraints` must be text or a list of text.',
+		})
+		.refine((value) => constraintsLength(value) <= LIMITS.constraintsChars, {
+			error: (issue) =>
+				`\`constraints\` ${Array.isArray(issue.input) ? 'items are' : 'is'} ${formatCount(constraintsLength(issue.input))} characters long${Array.isArray(issue.input) ? ' together' : ''}; at most ${formatCount(LIMITS.constraintsChars)} are allowed.`,
+			params: { rule: TOTAL_LENGTH_RULE, maximum: LIMITS.constraintsChars },
+		})
+		.optional(),
+	/** Where the PRD is in its life. */
+	status: z
+		.enum(PRD_STATUSES, { error: `\`status\` must be one of: ${PRD_STATUSES.join(', ')}.` })
+		.default('draft'),
+	/** Person or team responsible for the PRD. */
+	owner: text('owner', { max: LIMITS.ownerChars }).optional(),
+	tags: textList('tags', text('tags', { max: LIMITS.tagChars, label: 'a tag' }), { max: LIMITS.tags, noun: 'tags' }).default([]),
+	/** Ids of other PRDs (their file names without `.md`). */
+	related: textList('related', text('related', { label: 'a related id' }), { max: LIMITS.related, noun: 'ids' }).default([]),
+};
+
+const FRONTMATTER_ERROR = { error: (issue: { code: string }) => (issue.code === 'invalid_type' ? 'the frontmatter must be a set of YAML fields.' : undefined) };
+
+/** Frontmatter of a PRD as the rest of the integration sees it: it always has a title. */
+export const PrdFrontmatterSchema = z.strictObject({ title, ...PRD_SHAPE }, FRONTMATTER_ERROR);
+
+/**
+ * Frontmatter as a PRD file may write it: without a title, `scanPrds` takes the first heading or
+ * the file name (see `deriveTitle`).
+ */
+export const PrdFileFrontmatterSchema = z.strictObject({ title: title.optional(), ...PRD_SHAPE }, FRONTMATTER_ERROR);
 
 export type PrdFrontmatter = z.output<typeof PrdFrontmatterSchema>;
 
