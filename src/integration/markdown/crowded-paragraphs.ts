@@ -1,3 +1,5 @@
+import { countLineBreaksBetween } from './nesting.ts';
+
 /**
  * Paragraphs crowded with colons. With the directive syntax on (Starlight's asides need it, and
  * Astro's markdown has no switch for text directives alone), Sätteri takes time that grows with
@@ -28,7 +30,7 @@ export function findCrowdedParagraph(markdown: string, max: number): CrowdedPara
 			count = 0;
 			nextBlank = findBlankLine(markdown, nextBlank + 1);
 		}
-		if (++count > max) return { line: countLineBreaks(markdown, colon) + 1, count };
+		if (++count > max) return { line: countLineBreaksBetween(markdown, 0, colon) + 1, count };
 	}
 	return undefined;
 }
@@ -52,12 +54,6 @@ function findBlankLine(text: string, from: number): number {
 		if (text.charCodeAt(index) === LINE_FEED) return index;
 	}
 	return -1;
-}
-
-function countLineBreaks(text: string, end: number): number {
-	let count = 0;
-	for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) count++;
-	return count;
 }
 
 /** Whether an odd run of backslashes precedes `index` (`\\:` is a backslash, then a colon). The runs before two colons never overlap, so the reads add up to the text's length at most. */

@@ -54,7 +54,8 @@ export function* findDeepLines(markdown: string, maxDepth: number): Generator<De
  */
 const TWO_MARKERS = /\n {0,3}(?:>[ \t]?|[-*+][ \t]|\d{1,9}[.)][ \t]) {0,3}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])/g;
 
-function countLineBreaksBetween(text: string, from: number, to: number): number {
+/** `\n` line breaks in `text` from offset `from` up to (not including) `to`. */
+export function countLineBreaksBetween(text: string, from: number, to: number): number {
 	let count = 0;
 	for (let index = text.indexOf('\n', from); index !== -1 && index < to; index = text.indexOf('\n', index + 1)) count++;
 	return count;
