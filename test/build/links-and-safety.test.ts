@@ -96,6 +96,9 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 		expect(/<title>(.*)<\/title>/.exec(pages.get('/specs/placeholder/')!)![1]).toBe(
 			'Technical specification: p ‹/title›‹script›window.__pwned_placeholder=1‹/script› | Fixture docs',
 		);
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/prds/title-from-heading/')!)![1]).toBe(
+			'h ‹/title›‹script›window.__pwned_heading_title=1‹/script› | Fixture docs',
+		);
 		expect(pages.get('/prds/billing/')).toContain('x ‹/title›‹script›window.__pwned_title=1‹/script›</span>');
 	});
 

@@ -21,10 +21,19 @@ export const PWNED_GLOBALS = [
 	'__pwned_label',
 	'__pwned_label_name',
 	'__pwned_gantt',
+	'__pwned_heading_title',
 ];
 
 /** Pages that carry hostile content. */
-export const HOSTILE_PAGES = ['/prds/hostile/', '/specs/hostile/', '/specs/placeholder/', '/prds/', '/open-questions/'];
+export const HOSTILE_PAGES = [
+	'/prds/hostile/',
+	'/specs/hostile/',
+	'/specs/placeholder/',
+	'/prds/title-from-heading/',
+	'/specs/title-from-heading/',
+	'/prds/',
+	'/open-questions/',
+];
 
 /** Ends the hostile spec's clarification section inside a directive and a fence, after a definition of `[docs]`. */
 const SECTION_TRAPS =
@@ -33,7 +42,7 @@ const SECTION_TRAPS =
 /**
  * Adds hostile PRDs and specs to a site: `hostile` (a PRD and its spec made of the XSS corpus and
  * the hostile-content corpus, with titles that close `<title>`), `placeholder` (a hostile title
- * and no spec), and `victim` (a spec whose open questions come after the hostile spec's on the
+ * and no spec), `title-from-heading` (no frontmatter: a hostile title in its heading), and `victim` (a spec whose open questions come after the hostile spec's on the
  * shared page). Every URL that would load something points at `trap` (an origin such as
  * `http://127.0.0.1:1234`), which browser tests watch.
  */
@@ -55,6 +64,11 @@ export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'
 	await writeFile(join(dir, 'prds/placeholder.md'), prdSource('title: "p </title><script>window.__pwned_placeholder=1</script>"'));
 	// A body whose opening heading made the title split take minutes (16 KB: over 5 minutes).
 	await writeFile(join(dir, 'prds/slow-title.md'), prdSource('title: Slow title', `# a${' '.repeat(64_000)}x\n\n## Goal\n\nShip it.\n`));
+	// No frontmatter: the title is taken from the heading, after its "PRD:" prefix.
+	await writeFile(
+		join(dir, 'prds/title-from-heading.md'),
+		'# PRD: h </title><script>window.__pwned_heading_title=1</script>\n\n## Goal\n\nShip it.\n',
+	);
 	await writeFile(join(dir, 'prds/victim.md'), prdSource('title: Victim'));
 	await writeFreshSpec(
 		dir,
