@@ -10,8 +10,8 @@ const SRC = './src/integration';
  * the ones after it, so the top-level modules cannot import each other in a circle.
  */
 const LAYERS = [
-	// Foundations: limits, problems, errors, text and file helpers, the markdown outline, options.
-	['limits.ts', 'problems.ts', 'schema-problems.ts', 'error.ts', 'secrets.ts', 'config.ts', 'text', 'files', 'markdown'],
+	// Foundations: limits, problems, errors, text and file helpers, the markdown outline, options, mermaid's parser.
+	['limits.ts', 'problems.ts', 'schema-problems.ts', 'error.ts', 'secrets.ts', 'config.ts', 'text', 'files', 'markdown', 'diagrams'],
 	// What is read from the project: PRDs, then what fills the prompt (template, inputs, cache key).
 	['prds'],
 	['prompt'],
@@ -20,8 +20,8 @@ const LAYERS = [
 	['project.ts'],
 	// Generation is handed what it needs (targets, a way to save); rendering turns state into pages.
 	['generation', 'rendering'],
-	// What puts them together: the shared pipeline, build state and render reports, the config registry, and the Astro and CLI entry points.
-	['pipeline.ts', 'report-state.ts', 'build-state.ts', 'render-reports.ts', 'config-registry.ts'],
+	// What puts them together: the shared pipeline, build state and render reports, the config registry, diagram verdicts kept between builds.
+	['pipeline.ts', 'report-state.ts', 'build-state.ts', 'render-reports.ts', 'config-registry.ts', 'diagram-checks.ts'],
 	// Storing our pages as docs entries: shared by the loader's content sync and the dev watcher's refresh.
 	['sync-entries.ts'],
 	['dev', 'loader.ts', 'markdown-integration.ts', 'route-middleware.ts', 'index.ts', 'cli'],

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { validateConfig } from '../src/integration/config.ts';
+import { startDiagramChecks } from '../src/integration/diagram-checks.ts';
 import { prepareSpecs } from '../src/integration/pipeline.ts';
 import { loadProject } from '../src/integration/project.ts';
 import { launchChromium, HAS_CHROMIUM } from '../test/helpers/browser.ts';
@@ -181,6 +182,39 @@ async function benchCacheCheck(samples: Sample[]): Promise<void> {
 	}
 }
 
+/**
+ * What a build spends checking diagrams: every PRD and spec page's diagrams parsed by mermaid in
+ * its worker (cold: a new site, or mermaid updated), then the same pages again with the verdicts
+ * kept (warm: what every later build does). Each page's diagrams are made unique with a mermaid
+ * comment, so that none is parsed once for several pages as copies would be.
+ */
+async function benchDiagramChecks(samples: Sample[]): Promise<void> {
+	const count = 200;
+	const pages = Array.from({ length: count }, (_, index) => {
+		const sample = samples[index % samples.length]!;
+		const text = index % 2 ? sample.spec : sample.prd;
+		return { id: `page-${index}`, text: text.replace(/```mermaid\n/g, `\`\`\`mermaid\n%% page ${index}\n`) };
+	});
+	const diagrams = pages.reduce((total, page) => total + (page.text.match(/```mermaid\n/g)?.length ?? 0), 0);
+	const values = new Map<string, string>();
+	const store = { get: (key: string) => values.get(key), set: (key: string, value: string) => void values.set(key, value) };
+	const digest = (text: string) => String(text.length) + text.slice(-64);
+	const times: number[] = [];
+	for (const round of ['cold', 'warm']) {
+		const started = performance.now();
+		const checks = startDiagramChecks(store, digest);
+		const broken = await Promise.all(pages.map((page) => checks.check(page.id, page.text)));
+		await checks.finish();
+		times.push(performance.now() - started);
+		if (broken.some((list) => list.length > 0) || checks.failure()) throw new Error(`${round}: a sample diagram did not parse`);
+	}
+	report(
+		`Diagram checks, ${count} pages (${diagrams} diagrams)`,
+		`${(times[0]! / 1000).toFixed(1)} s cold`,
+		`${(times[0]! / diagrams).toFixed(0)} ms a diagram with the worker's start; warm (verdicts kept): ${times[1]!.toFixed(0)} ms`,
+	);
+}
+
 async function benchPageWeight(): Promise<void> {
 	if (!HAS_CHROMIUM) {
 		report('Page weight', 'skipped', 'no Chromium at /usr/bin/chromium');
@@ -224,11 +258,12 @@ const samples = await readSamples();
 console.error(
 	`Benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 );
-// `BENCH_ONLY=builds,page-weight` runs some of them.
+// `BENCH_ONLY=builds,page-weight` runs some of them (cache-check, generation, diagram-checks, builds, page-weight).
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 if (wanted('cache-check')) await benchCacheCheck(samples);
 if (wanted('generation')) await benchGeneration(samples);
+if (wanted('diagram-checks')) await benchDiagramChecks(samples);
 if (wanted('builds')) await benchBuilds(samples);
 if (wanted('page-weight')) await benchPageWeight();
 

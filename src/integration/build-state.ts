@@ -4,6 +4,7 @@ import type { PrdSpecsConfig } from './config.ts';
 import type { ProjectReport } from './project.ts';
 import type { RenderReports } from './render-reports.ts';
 import type { HeadEntry } from './rendering/content-security-policy.ts';
+import type { BrokenDiagram } from './rendering/diagram-check.ts';
 import type { PageKind } from './rendering/entries.ts';
 
 /** What the plugin learns in `config:setup` and the loader needs during content sync. */
@@ -26,6 +27,8 @@ export interface UntrustedPage {
 	/** The file it comes from (for messages), or a description of a generated page. */
 	source: string;
 	kind: PageKind;
+	/** Its diagrams that mermaid cannot parse, by source as drawn: the page shows them as code. */
+	brokenDiagrams?: ReadonlyMap<string, BrokenDiagram>;
 }
 
 // The plugin runs in Astro's config context and the loader in Vite's module graph: they share

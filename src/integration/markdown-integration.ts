@@ -44,6 +44,8 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 					},
 					reportProblem: (path, problem) => reportOf(path)?.problems.push(problem),
 					reportWarning: (path, problem) => reportOf(path)?.warnings.push(problem),
+					brokenDiagram: (path, source) =>
+						path === undefined ? undefined : state()?.untrustedFiles.get(path)?.brokenDiagrams?.get(source),
 					relativePath: (path) =>
 						path ? (state()?.untrustedFiles.get(path)?.source ?? relative(root, path).split('\\').join('/')) : '(a markdown string)',
 				};

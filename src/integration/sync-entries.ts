@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 import type { LoaderContext } from 'astro/loaders';
 
 import type { BuildState } from './build-state.ts';
+import { resolveStrict } from './config.ts';
+import { startDiagramChecks } from './diagram-checks.ts';
 import { throwPluginError } from './error.ts';
 import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
 import { findSlowMarkdown } from './markdown/slow-markdown.ts';
 import { formatProblem, type Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
 import { openRenderReport, takeRenderReport, type RenderReport, type RenderReports } from './render-reports.ts';
+import type { BrokenDiagram } from './rendering/diagram-check.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
 import { isGroupedLayout } from './rendering/sidebar.ts';
 
@@ -66,49 +69,31 @@ export async function syncEntries(
 	const found: RenderReport = { problems: [], warnings: [] };
 	// Pages that link with `prd:` must be rendered again when the set of PRDs changes.
 	const ids = state.report?.prds.map((status) => status.prd.id).join(' ') ?? '';
-	const docsDir = new URL('content/docs/', config.srcDir);
 	const rootPath = fileURLToPath(config.root);
 	const entryIds = new Set<string>();
-	for (const entry of entries) {
-		entryIds.add(entry.id);
-		assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
-		// The digest is of our own input, so an unchanged page skips validation and rendering.
-		const digest = context.generateDigest({ body: entry.body, data: JSON.stringify(entry.data), ids });
-		const old = previous.get(entry.id) ?? store.get(entry.id);
-		if (old?.digest === digest && old.rendered) {
-			store.set(old);
-			continue;
+	const strict = resolveStrict(state.config);
+	// Diagrams are parsed in a worker while pages render: page N+1's while page N renders.
+	const diagramChecks = startDiagramChecks(context.meta, (text) => context.generateDigest(text));
+	const verdicts = entries.map((entry) => diagramChecks.check(entry.id, entry.sourceBody?.text ?? entry.body));
+	try {
+		for (const [index, entry] of entries.entries()) {
+			entryIds.add(entry.id);
+			assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
+			const broken = await verdicts[index]!;
+			if (entry.sourceFile)
+				found[strict ? 'problems' : 'warnings'].push(...broken.map((diagram) => describeBrokenDiagram(entry, diagram, strict)));
+			await syncEntry(context, state, entry, broken, ids, previous, found);
 		}
-		const data = await context.parseData({ id: entry.id, data: entry.data });
-		// A path inside the docs collection makes Starlight's path-gated markdown plugins
-		// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
-		const fileURL = new URL(`${entry.id}.md`, docsDir);
-		const source = entry.sourceFile ?? `the generated page /${entry.id}/`;
-		state.untrustedFiles.set(fileURLToPath(fileURL), { source, kind: entry.kind });
-		// Parsers take time quadratic in how deeply a line nests quotes and lists, and in the colons
-		// of a paragraph: checked here, before the page is rendered, rather than in every scan.
-		const slow = entry.sourceBody && findSlowMarkdown(entry.sourceBody.text, entry.sourceBody.firstLine - 1);
-		if (slow) {
-			found.problems.push({ file: source, field: 'body', ...slow });
-			continue;
-		}
-		const render = await renderPage(context, state.renderReports, neutralizeRawTextBlocks(entry.body), fileURL);
-		found.problems.push(...render.report.problems);
-		found.warnings.push(...render.report.warnings);
-		if (!render.ok) {
-			// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
-			found.problems.push({
-				file: source,
-				message: `could not be rendered: ${render.error.message}`,
-				hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
-			});
-			continue;
-		}
-		// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
-		if (render.report.problems.length > 0) continue;
-		const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
-		// No `body`: nothing reads it, and the data store is bundled into the server build.
-		store.set({ id: entry.id, data, rendered: render.rendered, digest, filePath });
+	} finally {
+		await diagramChecks.finish();
+	}
+	const failure = diagramChecks.failure();
+	if (failure) {
+		found.warnings.push({
+			file: 'diagrams',
+			message: `were not checked: ${failure}.`,
+			hint: 'Pages are published with their diagrams unchecked. Check that the `mermaid` package is installed (`npm ci`).',
+		});
 	}
 	for (const [id, entry] of previous) {
 		// Pages of PRDs that were removed; keep an entry that a real file has taken over since.
@@ -116,6 +101,82 @@ export async function syncEntries(
 	}
 	context.meta.set(META_IDS_KEY, JSON.stringify([...entryIds]));
 	return found;
+}
+
+/** Stores one page, rendering it only when its content changed; adds what its render reported to `found`. */
+async function syncEntry(
+	context: LoaderContext,
+	state: BuildState,
+	entry: DocsEntry,
+	broken: BrokenDiagram[],
+	ids: string,
+	previous: Map<string, StoredEntry>,
+	found: RenderReport,
+): Promise<void> {
+	const { store, config } = context;
+	const docsDir = new URL('content/docs/', config.srcDir);
+	const rootPath = fileURLToPath(config.root);
+	// The digest is of our own input, so an unchanged page skips validation and rendering.
+	const digest = context.generateDigest({
+		body: entry.body,
+		data: JSON.stringify(entry.data),
+		ids,
+		diagrams: broken.map((diagram) => diagram.source),
+	});
+	const old = previous.get(entry.id) ?? store.get(entry.id);
+	if (old?.digest === digest && old.rendered) {
+		store.set(old);
+		return;
+	}
+	const data = await context.parseData({ id: entry.id, data: entry.data });
+	// A path inside the docs collection makes Starlight's path-gated markdown plugins
+	// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
+	const fileURL = new URL(`${entry.id}.md`, docsDir);
+	const source = entry.sourceFile ?? `the generated page /${entry.id}/`;
+	state.untrustedFiles.set(fileURLToPath(fileURL), {
+		source,
+		kind: entry.kind,
+		brokenDiagrams: new Map(broken.map((diagram) => [diagram.source, diagram])),
+	});
+	// Parsers take time quadratic in how deeply a line nests quotes and lists, and in the colons
+	// of a paragraph: checked here, before the page is rendered, rather than in every scan.
+	const slow = entry.sourceBody && findSlowMarkdown(entry.sourceBody.text, entry.sourceBody.firstLine - 1);
+	if (slow) {
+		found.problems.push({ file: source, field: 'body', ...slow });
+		return;
+	}
+	const render = await renderPage(context, state.renderReports, neutralizeRawTextBlocks(entry.body), fileURL);
+	found.problems.push(...render.report.problems);
+	found.warnings.push(...render.report.warnings);
+	if (!render.ok) {
+		// Untrusted text that a markdown plugin cannot handle: name the file, not a stack trace.
+		found.problems.push({
+			file: source,
+			message: `could not be rendered: ${render.error.message}`,
+			hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
+		});
+		return;
+	}
+	// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
+	if (render.report.problems.length > 0) return;
+	const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
+	// No `body`: nothing reads it, and the data store is bundled into the server build.
+	store.set({ id: entry.id, data, rendered: render.rendered, digest, filePath });
+}
+
+/** A diagram of a PRD or spec file that mermaid cannot parse, by the file's line. */
+function describeBrokenDiagram(entry: DocsEntry, diagram: BrokenDiagram, strict: boolean): Problem {
+	const offset = (entry.sourceBody?.firstLine ?? 1) - 1;
+	const line = offset + (diagram.errorLine ?? diagram.line);
+	const opens = diagram.errorLine === undefined ? 'at this line' : `that opens at line ${offset + diagram.line}`;
+	return {
+		file: entry.sourceFile ?? `/${entry.id}/`,
+		field: `line ${line}`,
+		message: `the mermaid diagram ${opens} does not parse, so ${strict ? 'strict mode stops the build' : 'its page shows the source instead'}: ${diagram.message}.`,
+		hint: strict
+			? 'Fix the diagram (the Mermaid Live Editor, https://mermaid.live, shows where it fails), or make the block ```text if it is not meant to be drawn; or turn strict mode off (`strict: false`, `PRD_SPECS_STRICT=0`).'
+			: 'Fix the diagram (the Mermaid Live Editor, https://mermaid.live, shows where it fails), or make the block ```text if it is not meant to be drawn.',
+	};
 }
 
 type Rendered = Awaited<ReturnType<LoaderContext['renderMarkdown']>>;

@@ -149,6 +149,53 @@ describe('astro build after edits', () => {
 		}
 	});
 
+	test('a broken diagram in a PRD and in a hand-written spec: one warning each with file and line, pages show the source, strict fails', async () => {
+		const dir = await fixtureSite();
+		const broken = '```mermaid\ngraph TB\n    UI["Web app" --> API[API gateway\n    API -->\n```';
+		const prdPath = join(dir, 'prds/notifications.md');
+		await writeFile(prdPath, `${await readFile(prdPath, 'utf8')}\n## Flow\n\n${broken}\n`);
+		// Fresh for the PRD as it is now, so that strict mode has nothing but the diagrams to refuse.
+		await writeFreshSpec(
+			dir,
+			'notifications',
+			`# Technical Specification: Notifier\n\n## System Architecture Overview\n\n- Senders:\n\n  ${broken.replaceAll('\n', '\n  ')}\n`,
+		);
+		/** `file › line N: the mermaid diagram that opens at line M`, counted in the file as written. */
+		const where = async (file: string) => {
+			const lines = (await readFile(join(dir, file), 'utf8')).split('\n');
+			const errorLine = lines.findIndex((line) => line.trim() === 'UI["Web app" --> API[API gateway') + 1;
+			return `${file} › line ${errorLine}: the mermaid diagram that opens at line ${errorLine - 2} does not parse`;
+		};
+		const prdWarning = await where('prds/notifications.md');
+		const specWarning = await where('src/content/specs/notifications.md');
+
+		for (const build of ['cold', 'warm']) {
+			const result = await buildSite(dir);
+			expect(result.code, result.output).toBe(0);
+			for (const warning of [prdWarning, specWarning]) {
+				expect(
+					result.output.split(`${warning}, so its page shows the source instead: Parse error on line 2:`),
+					`${build}: ${warning}`,
+				).toHaveLength(2);
+			}
+			for (const page of ['prds/notifications', 'specs/notifications']) {
+				const main = getMain(await readPage(dir, page));
+				expect(main).toContain('Mermaid cannot read this diagram (line 2 of it), so it is shown as its source.');
+				expect(main).toMatch(/data-language="text"[^]*UI\["Web app" --&gt; API\[API gateway/);
+				expect(main).not.toContain('class="mermaid"');
+			}
+		}
+		// The billing pages' diagrams parse: they are drawn.
+		expect(getMain(await readPage(dir, 'specs/billing'))).toContain('<pre class="mermaid">graph TB');
+
+		const result = await buildSite(dir, { PRD_SPECS_STRICT: '1' });
+		expect(result.code).not.toBe(0);
+		expect(result.output).toContain(`${prdWarning}, so strict mode stops the build`);
+		expect(result.output).toContain(`${specWarning}, so strict mode stops the build`);
+		expect(result.output).toContain('turn strict mode off (`strict: false`, `PRD_SPECS_STRICT=0`)');
+		expect(result.output).not.toMatch(/^\s+at /m);
+	});
+
 	test('`strict: true` in the config fails the build on a stale spec alone', async () => {
 		// (A missing spec with `strict: true` is in generation-build.test.ts, after a failed generation.)
 		const dir = await fixtureSite();

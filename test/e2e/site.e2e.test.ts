@@ -154,11 +154,15 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 				path,
 			).toEqual([]);
 			expect(await page.title(), path).not.toContain('<');
+			// No diagram is drawn as astro-mermaid's error box: those that do not parse are shown as source.
+			expect(await page.getByText('Error rendering diagram:').count(), path).toBe(0);
 			if (path === '/prds/hostile/') {
 				expect(await page.locator('main').textContent()).toMatch(/<script>window\.__xss = .script block./);
 				// Six diagrams drawn (directives and config removed), three shown as source.
 				expect(await page.locator('main pre.mermaid svg').count()).toBe(6);
 				expect(await page.locator('main em', { hasText: 'This diagram is shown as its source, not drawn' }).count()).toBe(3);
+				// One that mermaid cannot parse: its source, not mermaid's error box.
+				expect(await page.locator('main em', { hasText: 'Mermaid cannot read this diagram (line 2 of it)' }).count()).toBe(1);
 				await screenshot(page, 'hostile-prd', true);
 			}
 			// Clicking what diagrams offer runs nothing either (strict mode drops click handlers).

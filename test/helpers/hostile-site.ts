@@ -22,6 +22,7 @@ export const PWNED_GLOBALS = [
 	'__pwned_label_name',
 	'__pwned_gantt',
 	'__pwned_heading_title',
+	'__pwned_broken_diagram',
 ];
 
 /** Pages that carry hostile content. */

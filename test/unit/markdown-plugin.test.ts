@@ -8,6 +8,7 @@ import { visit } from 'unist-util-visit';
 import { describe, expect, test } from 'vitest';
 
 import type { Problem } from '../../src/integration/problems.ts';
+import type { BrokenDiagram } from '../../src/integration/rendering/diagram-check.ts';
 import { isSafeUrl, resolveSpecLink } from '../../src/integration/rendering/links.ts';
 import type { MarkdownPolicy } from '../../src/integration/rendering/markdown-policy.ts';
 import { createRemarkPlugin } from '../../src/integration/rendering/remark.ts';
@@ -26,8 +27,18 @@ function policy(problems: Problem[], warnings: Problem[] = [], remoteImages = fa
 		knownIds: () => new Set(['checkout', 'search']),
 		reportProblem: (_path, problem) => problems.push(problem),
 		relativePath: (path) => (path === UNTRUSTED ? 'prds/corpus.md' : 'src/content/docs/guide.md'),
+		brokenDiagram: (path, source) => (path === UNTRUSTED ? BROKEN_DIAGRAMS.get(source) : undefined),
 	};
 }
+
+/** Diagrams that the loader found mermaid cannot parse, as `findBrokenDiagrams` reports them (lines of the file). */
+const BROKEN_DIAGRAMS = new Map<string, BrokenDiagram>([
+	[
+		'graph TB\n  A --> B(oops',
+		{ line: 7, errorLine: 9, message: "Parse error on line 2: ... got 'PS'", source: 'graph TB\n  A --> B(oops' },
+	],
+	['notADiagram', { line: 12, message: 'No diagram type detected', source: 'notADiagram' }],
+]);
 
 type Render = (
 	markdown: string,
@@ -148,6 +159,24 @@ describe.each(processors)('markdown plugin under %s', (_, render) => {
 			'image ../../../../etc/hostname',
 			'image https://attacker.example/r.png',
 		]);
+	});
+
+	test('a diagram mermaid cannot parse is shown as its source under a short notice, on untrusted pages only', async () => {
+		const warnings: Problem[] = [];
+		const markdown = [
+			'```mermaid\ngraph TB\n  A --> B(oops\n```',
+			'```mermaid\nnotADiagram\n```',
+			'```mermaid\ngraph TB\n  C --> D\n```',
+		].join('\n\n');
+		const html = await render(markdown, UNTRUSTED, [], warnings);
+		expect(html).toContain('Mermaid cannot read this diagram (line 2 of it), so it is shown as its source.');
+		expect(html).toContain('Mermaid cannot read this diagram, so it is shown as its source.');
+		expect(html.match(/class="mermaid"/g)).toHaveLength(1);
+		expect(html).toContain('<pre class="mermaid">graph TB\n  C --> D</pre>');
+		expect(html).toMatch(/language-text[^]*A --(&gt;|>) B\(oops/);
+		// The loader reports them with file and line; the plugin adds nothing.
+		expect(warnings).toEqual([]);
+		expect((await render(markdown, TRUSTED, [])).match(/class="mermaid"/g)).toHaveLength(3);
 	});
 
 	test('code options are bounded and diagrams pinned; a diagram that loads content is shown as source', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startMermaidChecker, type MermaidChecker } from '../../src/integration/generation/mermaid-check.ts';
+import { startMermaidChecker, type MermaidChecker } from '../../src/integration/diagrams/mermaid-check.ts';
 import { INVALID_DIAGRAM, VALID_DIAGRAM } from '../helpers/spec-text.ts';
 
 describe('mermaid checker (mermaid’s own parser in a worker thread)', () => {
@@ -27,5 +27,19 @@ describe('mermaid checker (mermaid’s own parser in a worker thread)', () => {
 	test('checks many diagrams on one worker', async () => {
 		const results = await Promise.all(Array.from({ length: 20 }, (_, i) => checker.check(i % 2 ? VALID_DIAGRAM : INVALID_DIAGRAM)));
 		expect(results.map((r) => r === null)).toEqual(Array.from({ length: 20 }, (_, i) => i % 2 === 1));
+	});
+
+	test('checks run one at a time, and each one’s timeout counts from its own start, not from when it was asked', async () => {
+		// About 80 ms to parse; ten of them take longer together than the timeout of each.
+		const diagram = `graph TB\n${Array.from({ length: 100 }, (_, i) => `  N${i}[Node ${i}] --> N${i + 1}`).join('\n')}`;
+		const results = await Promise.all(Array.from({ length: 10 }, () => checker.check(diagram, { timeoutMs: 600 })));
+		expect(results).toEqual(Array.from({ length: 10 }, () => null));
+	});
+
+	test('a diagram over its timeout is reported and the next one gets a fresh worker', async () => {
+		const diagram = `graph TB\n${Array.from({ length: 400 }, (_, i) => `  N${i}[Node ${i}] --> N${i + 1}`).join('\n')}`;
+		expect(await checker.check(diagram, { timeoutMs: 1 })).toBe('mermaid took longer than 1 ms to parse it; simplify the diagram');
+		expect(await checker.check(INVALID_DIAGRAM)).toMatch(/^Parse error on line \d+:/);
+		expect(await checker.check(VALID_DIAGRAM)).toBeNull();
 	});
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import { describe, expect, test } from 'vitest';
 
-import { extractMermaidBlocks } from '../../src/integration/generation/mermaid-check.ts';
+import { extractMermaidBlocks } from '../../src/integration/diagrams/mermaid-blocks.ts';
 import { cleanSpecOutput } from '../../src/integration/generation/output.ts';
 import { findSection, normalizeHeading, outlineMarkdown } from '../../src/integration/markdown/outline.ts';
 import { readPlainSections } from '../../src/integration/markdown/quick-sections.ts';
@@ -25,7 +25,9 @@ describe('what the parser reads differently from the old line scanners', () => {
 		const markdown = '## A\n```\n```ts\n## Not a heading\n```\n## B';
 		expect(sectionsOf(markdown)).toEqual(['A', 'B']);
 		expect(getSection(markdown, 'A')).toBe('```\n```ts\n## Not a heading\n```');
-		expect(extractMermaidBlocks('```mermaid\ngraph TB\n```ts\n```')).toEqual([{ index: 1, section: undefined, source: 'graph TB\n```ts' }]);
+		expect(extractMermaidBlocks('```mermaid\ngraph TB\n```ts\n```')).toEqual([
+			{ index: 1, section: undefined, line: 1, source: 'graph TB\n```ts' },
+		]);
 	});
 
 	test('only the same marker, as long or longer, closes a fence: ``` does not close ~~~, nor ``` a ````', () => {
@@ -37,7 +39,7 @@ describe('what the parser reads differently from the old line scanners', () => {
 		expect(sectionsOf('## A\n```\n## B')).toEqual(['A']);
 		expect(getSection('## A\n```\n## B', 'A')).toBe('```\n## B');
 		expect(extractMermaidBlocks('## A\n\n```mermaid\ngraph TB\n  A --> B')).toEqual([
-			{ index: 1, section: 'A', source: 'graph TB\n  A --> B' },
+			{ index: 1, section: 'A', line: 3, source: 'graph TB\n  A --> B' },
 		]);
 	});
 
@@ -59,7 +61,7 @@ describe('what the parser reads differently from the old line scanners', () => {
 		const markdown = '## A\n\n<PRE>an upper-case pre</PRE>\n\n## B\n\n<SCRIPT>x</SCRIPT>\n\n## C\n\n```mermaid\ngraph TB\n```';
 		expect(sectionsOf(markdown)).toEqual(['A', 'B', 'C']);
 		expect(outlineMarkdown(markdown).sections[0]!.body).toBe('<PRE>an upper-case pre</PRE>');
-		expect(extractMermaidBlocks(markdown)).toEqual([{ index: 1, section: 'C', source: 'graph TB' }]);
+		expect(extractMermaidBlocks(markdown)).toEqual([{ index: 1, section: 'C', line: 11, source: 'graph TB' }]);
 	});
 
 	test('a `## X` inside a list or quote is not a top-level section; one after it is', () => {
@@ -151,9 +153,13 @@ describe('the outline', () => {
 				section: 'Diagrams',
 			},
 		]);
-		expect(extractMermaidBlocks(markdown)).toEqual([{ index: 1, section: 'Diagrams', source: 'graph TB' }]);
+		expect(extractMermaidBlocks(markdown)).toEqual([{ index: 1, section: 'Diagrams', line: 11, source: 'graph TB' }]);
+		// As the site draws them: only `mermaid` as written.
+		expect(extractMermaidBlocks(markdown, { exact: true })).toEqual([]);
 		// The old scanner saw only fences at the start of a line: not one in a quote, which is a diagram too.
-		expect(extractMermaidBlocks('## Q\n\n> ```mermaid\n> graph TB\n> ```')).toEqual([{ index: 1, section: 'Q', source: 'graph TB' }]);
+		expect(extractMermaidBlocks('## Q\n\n> ```mermaid\n> graph TB\n> ```')).toEqual([
+			{ index: 1, section: 'Q', line: 3, source: 'graph TB' },
+		]);
 	});
 
 	test('normalizeHeading: no case, emphasis or code marks, single spaces', () => {

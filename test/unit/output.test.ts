@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { extractMermaidBlocks } from '../../src/integration/generation/mermaid-check.ts';
+import { extractMermaidBlocks } from '../../src/integration/diagrams/mermaid-blocks.ts';
 import { cleanSpecOutput } from '../../src/integration/generation/output.ts';
 
 describe('cleanSpecOutput', () => {
@@ -37,7 +37,7 @@ test('extractMermaidBlocks finds fenced mermaid blocks with their section', () =
 	const markdown =
 		'## One\n\n```mermaid\ngraph TB\n  A --> B\n```\n\n## Two\n\n````md\n```mermaid\nnot this\n```\n````\n\n~~~mermaid title\nsequenceDiagram\n  A->>B: hi\n~~~\n';
 	expect(extractMermaidBlocks(markdown)).toEqual([
-		{ index: 1, section: 'One', source: 'graph TB\n  A --> B' },
-		{ index: 2, section: 'Two', source: 'sequenceDiagram\n  A->>B: hi' },
+		{ index: 1, section: 'One', line: 3, source: 'graph TB\n  A --> B' },
+		{ index: 2, section: 'Two', line: 16, source: 'sequenceDiagram\n  A->>B: hi' },
 	]);
 });

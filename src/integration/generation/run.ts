@@ -5,7 +5,7 @@ import { LIMITS } from '../limits.ts';
 import { printable, toSingleLine, truncate } from '../text/plain-text.ts';
 import { cleanSpecOutput } from './output.ts';
 import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage } from './generator.ts';
-import { startMermaidChecker, type MermaidChecker } from './mermaid-check.ts';
+import { startMermaidChecker, type MermaidChecker } from '../diagrams/mermaid-check.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
 import type { PromptTemplate } from '../prompt/template.ts';
 import { buildRepairMessage } from './repair-message.ts';

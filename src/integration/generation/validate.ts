@@ -2,7 +2,9 @@ import { LIMITS } from '../limits.ts';
 import { findCrowdedParagraph } from '../markdown/crowded-paragraphs.ts';
 import { findDeepNesting } from '../markdown/nesting.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
-import { extractMermaidBlocks, type MermaidChecker } from './mermaid-check.ts';
+import { extractMermaidBlocks } from '../diagrams/mermaid-blocks.ts';
+import type { MermaidChecker } from '../diagrams/mermaid-check.ts';
+import { summarizeMermaidError } from '../diagrams/mermaid-message.ts';
 import { findMissingSections } from '../markdown/sections.ts';
 
 export interface SpecCheckInput {
@@ -51,15 +53,4 @@ export async function findSpecProblems(input: SpecCheckInput, mermaid: MermaidCh
 		}
 	}
 	return problems;
-}
-
-/** Mermaid's parse errors are multi-line with a caret; keep them short but exact. */
-function summarizeMermaidError(error: string): string {
-	return error
-		.split('\n')
-		.map((line) => line.trim())
-		.filter(Boolean)
-		.slice(0, 4)
-		.join(' ')
-		.slice(0, 600);
 }

@@ -1,5 +1,6 @@
 import type { Problem } from '../problems.ts';
 import { isPlainLanguage, sanitizeCodeOptions } from './code-options.ts';
+import type { BrokenDiagram } from './diagram-check.ts';
 import { sanitizeDiagram } from './diagram-safety.ts';
 import { isSafeUrl, resolveSpecLink } from './links.ts';
 
@@ -18,6 +19,8 @@ export interface MarkdownPolicy {
 	reportProblem(filePath: string | undefined, problem: Problem): void;
 	/** Records something of an untrusted page that was removed or not rendered, in the file being rendered: the build says so. */
 	reportWarning(filePath: string | undefined, problem: Problem): void;
+	/** A diagram of the page being rendered that mermaid cannot parse (found before rendering, see `findBrokenDiagrams`). */
+	brokenDiagram(filePath: string | undefined, source: string): BrokenDiagram | undefined;
 	/** Path of a file relative to the project root, for messages. */
 	relativePath(filePath: string | undefined): string;
 }
@@ -111,6 +114,9 @@ export function decideCode(
 			});
 			return { action: 'refuse', notice: `This diagram is shown as its source, not drawn: ${verdict.reason}.`, value: node.value };
 		}
+		// Reported with its file and line when it was found; drawn, it would be mermaid's error box.
+		const broken = policy.brokenDiagram(filePath, verdict.source);
+		if (broken) return { action: 'refuse', notice: brokenDiagramNotice(broken), value: node.value };
 		if (verdict.removed.length > 0) {
 			policy.reportWarning(filePath, {
 				file,
@@ -144,6 +150,12 @@ export function decideCode(
 		}
 	}
 	return Object.keys(update).length > 0 ? { action: 'update', ...update } : { action: 'keep' };
+}
+
+/** What a reader sees above a diagram that mermaid cannot parse. */
+function brokenDiagramNotice(broken: BrokenDiagram): string {
+	const where = broken.errorLine === undefined ? '' : ` (line ${broken.errorLine - broken.line} of it)`;
+	return `Mermaid cannot read this diagram${where}, so it is shown as its source.`;
 }
 
 const DIAGRAM_HINT =

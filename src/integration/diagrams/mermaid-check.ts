@@ -1,44 +1,66 @@
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-import { outlineMarkdown } from '../markdown/outline.ts';
-
 export interface MermaidChecker {
-	/** `null` when the diagram parses, else mermaid's error message. */
-	check(source: string): Promise<string | null>;
+	/**
+	 * `null` when the diagram parses, else mermaid's error message. Checks run one at a time, in
+	 * the order asked; `timeoutMs` (default: the checker's) counts from the moment this one starts.
+	 */
+	check(source: string, options?: { timeoutMs?: number }): Promise<string | null>;
 	close(): Promise<void>;
 }
 
 // The worker file sits next to this one: `.ts` when run from source, `.js` once compiled.
 const WORKER_URL = new URL(`./mermaid-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
-/** Longest a diagram may take to parse: mermaid's parser runs on model output. */
+/** Longest a diagram may take to parse: mermaid's parser runs on model output and authors' files. */
 export const CHECK_TIMEOUT_MS = 10_000;
+
+/** The version of mermaid that checks diagrams (and draws them in the browser): part of every cached verdict's key. */
+export const MERMAID_VERSION = (createRequire(import.meta.url)('mermaid/package.json') as { version: string }).version;
 
 /**
  * Starts a worker thread that parses diagrams with mermaid's own parser. A diagram that takes
- * longer than `timeoutMs` to parse is reported as a problem and its worker is ended (a parse
+ * longer than its timeout to parse is reported as a problem and its worker is ended (a parse
  * that loops cannot be interrupted otherwise); the next check starts a new worker.
  */
 export async function startMermaidChecker({ timeoutMs = CHECK_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<MermaidChecker> {
 	let current = await startWorker();
-	return {
-		async check(source) {
-			if (current.failure) return `the mermaid checker failed: ${current.failure.message}`;
-			let timer: ReturnType<typeof setTimeout> | undefined;
-			const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-			const result = await Promise.race([current.check(source), timeout]).finally(() => clearTimeout(timer));
-			if (result !== 'timeout') return result;
-			const stuck = current;
+	// One check at a time, so that each one's timeout measures its own parse, not a queue.
+	let queue: Promise<unknown> = Promise.resolve();
+	const checkNow = async (source: string, limit: number): Promise<string | null> => {
+		if (current.failure) {
+			// The worker died on an earlier diagram (out of memory, say): that one was reported, this one gets a new worker.
+			const failed = current;
 			current = await startWorker();
-			await stuck.worker.terminate();
-			return `mermaid took longer than ${timeoutMs / 1000} s to parse it; simplify the diagram`;
+			await failed.worker.terminate();
+		}
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));
+		const result = await Promise.race([current.check(source), timeout]).finally(() => clearTimeout(timer));
+		if (result !== 'timeout') return result;
+		const stuck = current;
+		current = await startWorker();
+		await stuck.worker.terminate();
+		return `mermaid took longer than ${formatSeconds(limit)} to parse it; simplify the diagram`;
+	};
+	return {
+		check(source, options) {
+			const result = queue.then(() => checkNow(source, Math.max(1, options?.timeoutMs ?? timeoutMs)));
+			queue = result.catch(() => undefined);
+			return result;
 		},
 		async close() {
+			await queue;
 			await current.worker.terminate();
 		},
 	};
+}
+
+function formatSeconds(ms: number): string {
+	return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 interface CheckerWorker {
@@ -79,19 +101,4 @@ async function startWorker(): Promise<CheckerWorker> {
 		pending.clear();
 	});
 	return state;
-}
-
-export interface MermaidBlock {
-	/** 1-based position among the spec's diagrams. */
-	index: number;
-	/** The `##` section it is in, if any. */
-	section: string | undefined;
-	source: string;
-}
-
-/** The ```mermaid code blocks of a markdown document (see `outlineMarkdown`), nested ones included. */
-export function extractMermaidBlocks(markdown: string): MermaidBlock[] {
-	return outlineMarkdown(markdown)
-		.codeBlocks.filter((block) => block.lang?.toLowerCase() === 'mermaid')
-		.map((block, index) => ({ index: index + 1, section: block.section, source: block.value }));
 }
