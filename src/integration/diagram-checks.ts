@@ -21,7 +21,8 @@ export interface DiagramChecks {
 }
 
 const STORE_KEY = 'prd-specs:diagram-checks';
-// Changes when what is stored, or how diagrams are checked, changes.
+// Changes when what is stored, or how diagrams are checked, changes: that includes the rules of
+// `sanitizeDiagram`, since a verdict names the diagram by the source those rules leave.
 const VERDICT_FORMAT = 1;
 
 interface StoredVerdicts {

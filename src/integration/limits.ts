@@ -40,6 +40,8 @@ export const LIMITS = {
 	codeInfoChars: 500,
 	/** Characters of one mermaid diagram (mermaid's own `maxTextSize` is 50,000). */
 	diagramChars: 50_000,
+	/** Sections of the replaced version recorded in a spec's metadata (`replaced.sections`). */
+	recordedSections: 200,
 	/** Characters of one spec's section gathered onto a shared page (open questions). */
 	gatheredSectionChars: 32_000,
 } as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CORE_SCHEMA, dump } from 'js-yaml';
 
 import { LIMITS } from '../limits.ts';
+import { readRecordedSection, SECTION_DIGEST_CHARS } from '../markdown/section-digests.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
 import { normalizeNewlines, parseFrontmatter, trimmedBodyLine } from '../prds/frontmatter.ts';
 import { formatCount, isOneLine, PRD_ID_PATTERN, tooLongMessage } from '../prds/schema.ts';
@@ -15,6 +16,19 @@ const hashSchema = (field: string) =>
 	});
 
 const tokens = z.number().int().nonnegative();
+
+const dateTime = (field: string) =>
+	z.iso.datetime({ offset: true, error: `\`${field}\` must be an ISO 8601 date-time, e.g. 2026-11-26T10:00:00Z.` });
+
+/** `<16 hex digits> <heading>`: one section of the version a spec replaced (see `recordSections`). */
+const recordedSection = z
+	.string({ error: 'each of `replaced.sections` must be text: a section digest, a space and the heading.' })
+	.max(LIMITS.titleChars + SECTION_DIGEST_CHARS + 1, {
+		error: 'each of `replaced.sections` must be a digest and a heading of at most 200 characters.',
+	})
+	.refine((line) => isOneLine(line) && readRecordedSection(line) !== undefined, {
+		error: 'each of `replaced.sections` must be 16 hex digits, a space and the heading, on one line.',
+	});
 
 /** Frontmatter of a cached spec (`<specsDir>/<id>.md`): where the spec came from. */
 export const SpecMetadataSchema = z.strictObject({
@@ -38,7 +52,7 @@ export const SpecMetadataSchema = z.strictObject({
 		.refine(isOneLine, { error: '`model` must be one line of text.' })
 		.optional(),
 	/** ISO 8601 date-time of generation. */
-	generatedAt: z.iso.datetime({ offset: true, error: '`generatedAt` must be an ISO 8601 date-time, e.g. 2026-11-26T10:00:00Z.' }),
+	generatedAt: dateTime('generatedAt'),
 	/** Tokens sent and received, summed over every request made for this spec. */
 	usage: z.strictObject({ inputTokens: tokens, outputTokens: tokens, requests: z.number().int().positive().optional() }).optional(),
 	/** How the spec was made, in words, when `source` says too little. */
@@ -46,6 +60,32 @@ export const SpecMetadataSchema = z.strictObject({
 		.string()
 		.max(LIMITS.noteChars, {
 			error: (issue) => tooLongMessage('`note`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.noteChars),
+		})
+		.optional(),
+	/**
+	 * The version this spec replaced when it was generated: its date and its `##` sections with a
+	 * digest of each, so that the site can say which sections changed without git history.
+	 */
+	replaced: z
+		.strictObject({
+			generatedAt: dateTime('replaced.generatedAt').optional(),
+			sections: z.array(recordedSection).max(LIMITS.recordedSections, {
+				error: `\`replaced.sections\` may list at most ${LIMITS.recordedSections} sections.`,
+			}),
+		})
+		.optional(),
+	/** Who approved the spec, when, and the digest of the body they approved (see `getReviewState`). */
+	review: z
+		.strictObject({
+			by: z
+				.string({ error: '`review.by` must be the name of who approved the spec.' })
+				.min(1, { error: '`review.by` must not be empty.' })
+				.max(LIMITS.ownerChars, {
+					error: (issue) => tooLongMessage('`review.by`', typeof issue.input === 'string' ? issue.input.length : 0, LIMITS.ownerChars),
+				})
+				.refine(isOneLine, { error: '`review.by` must be one line of text.' }),
+			at: dateTime('review.at'),
+			digest: hashSchema('review.digest'),
 		})
 		.optional(),
 });

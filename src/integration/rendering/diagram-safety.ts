@@ -21,6 +21,8 @@ export type DiagramVerdict = { action: 'render'; source: string; removed: string
  *   statement with anything but colours, sizes and font names is refused.
  *
  * Each step is one pass over the source (no regular expression that can backtrack over it).
+ * Changing what it returns changes the diagrams that build verdicts name: bump `VERDICT_FORMAT`
+ * in `diagram-checks.ts` with it.
  */
 export function sanitizeDiagram(input: string): DiagramVerdict {
 	if (input.length > LIMITS.diagramChars) {

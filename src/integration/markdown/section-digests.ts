@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+
+import { normalizeHeading, outlineMarkdown } from './outline.ts';
+import { splitLeadingH1 } from './title.ts';
+
+/** One `##` section of a spec, as it is published. */
+export interface SectionDigest {
+	/** Its heading, as written (plain text). */
+	heading: string;
+	/** The id the page gives it (the spec is shown without its `# ` title line). */
+	slug: string;
+	/** A digest of the section's text (heading line excluded): two sections with the same text have the same one. */
+	digest: string;
+	/** Lines of the section's text. */
+	lines: number;
+	/** Its text, trimmed. */
+	text: string;
+}
+
+/** Characters of a section digest: 64 bits of SHA-256, hex. Enough to tell versions of one section apart. */
+export const SECTION_DIGEST_CHARS = 16;
+
+/** The `##` sections of a spec body, in order, each with a digest of its text. */
+export function digestSections(body: string): SectionDigest[] {
+	const outline = outlineMarkdown(splitLeadingH1(body).rest);
+	return outline.sections.map((section) => ({
+		heading: section.heading.text,
+		slug: section.heading.slug,
+		digest: digestText(section.body),
+		lines: section.body === '' ? 0 : countLines(section.body),
+		text: section.body,
+	}));
+}
+
+/** What changed between two versions of a spec, section by section. */
+export interface SectionChanges {
+	/** Sections of the new version that the old one did not have. */
+	added: SectionDigest[];
+	/** Headings of the old version's sections that the new one does not have. */
+	removed: string[];
+	/** Sections of both versions whose text differs. */
+	changed: SectionDigest[];
+}
+
+/** A section of an earlier version, as recorded in a spec's metadata: `<digest> <heading>`. */
+export interface RecordedSection {
+	heading: string;
+	digest: string;
+}
+
+/**
+ * Compares the sections of a spec with those of an earlier version. Sections are matched by
+ * heading as `normalizeHeading` reads it (case, numbering, emphasis and `&`/`and` aside), so
+ * renumbering a heading is not a change; a heading that occurs twice is matched in order.
+ */
+export function compareSections(before: readonly RecordedSection[], after: readonly SectionDigest[]): SectionChanges {
+	const old = new Map<string, RecordedSection[]>();
+	for (const section of before) {
+		const key = normalizeHeading(section.heading);
+		old.set(key, [...(old.get(key) ?? []), section]);
+	}
+	const changes: SectionChanges = { added: [], removed: [], changed: [] };
+	for (const section of after) {
+		const match = old.get(normalizeHeading(section.heading))?.shift();
+		if (!match) changes.added.push(section);
+		else if (match.digest !== section.digest) changes.changed.push(section);
+	}
+	for (const left of old.values()) changes.removed.push(...left.map((section) => section.heading));
+	return changes;
+}
+
+/** The sections of a spec as lines to record in the next version's metadata: `<digest> <heading>`. */
+export function recordSections(sections: readonly SectionDigest[]): string[] {
+	return sections.map((section) => `${section.digest} ${section.heading}`);
+}
+
+/** A line written by `recordSections`, read back; undefined when it is not one. */
+export function readRecordedSection(line: string): RecordedSection | undefined {
+	const digest = line.slice(0, SECTION_DIGEST_CHARS);
+	if (line[SECTION_DIGEST_CHARS] !== ' ' || !isHex(digest)) return undefined;
+	const heading = line.slice(SECTION_DIGEST_CHARS + 1);
+	return heading.trim() === '' ? undefined : { heading, digest };
+}
+
+function isHex(text: string): boolean {
+	if (text.length !== SECTION_DIGEST_CHARS) return false;
+	for (const char of text) if (!((char >= '0' && char <= '9') || (char >= 'a' && char <= 'f'))) return false;
+	return true;
+}
+
+function digestText(text: string): string {
+	return createHash('sha256').update(text).digest('hex').slice(0, SECTION_DIGEST_CHARS);
+}
+
+function countLines(text: string): number {
+	let lines = 1;
+	for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
+	return lines;
+}
