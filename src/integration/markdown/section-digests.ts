@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { LIMITS } from '../limits.ts';
 import { normalizeHeading, outlineMarkdown } from './outline.ts';
 import { splitLeadingH1 } from './title.ts';
 
@@ -69,9 +70,32 @@ export function compareSections(before: readonly RecordedSection[], after: reado
 	return changes;
 }
 
-/** The sections of a spec as lines to record in the next version's metadata: `<digest> <heading>`. */
+/**
+ * The sections of a spec as lines to record in the next version's metadata: `<digest> <heading>`,
+ * each one a line the metadata schema accepts, so that recording never stops a spec from being
+ * saved. A heading's runs of white space become one space (a setext heading can span lines), which
+ * `normalizeHeading` reads the same. A section whose heading cannot be recorded (longer than
+ * `LIMITS.titleChars`, empty, or holding control characters) and those after the first
+ * `LIMITS.recordedSections` are left out: the next version shows them as new.
+ */
 export function recordSections(sections: readonly SectionDigest[]): string[] {
-	return sections.map((section) => `${section.digest} ${section.heading}`);
+	const lines: string[] = [];
+	for (const section of sections) {
+		const heading = section.heading.replace(/\s+/g, ' ').trim();
+		if (heading === '' || heading.length > LIMITS.titleChars || hasControlCharacters(heading)) continue;
+		lines.push(`${section.digest} ${heading}`);
+		if (lines.length === LIMITS.recordedSections) break;
+	}
+	return lines;
+}
+
+/** C0 and C1 control characters (white space is flattened before this is asked). */
+function hasControlCharacters(text: string): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+	}
+	return false;
 }
 
 /** A line written by `recordSections`, read back; undefined when it is not one. */
