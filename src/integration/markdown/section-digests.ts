@@ -55,19 +55,59 @@ export interface RecordedSection {
  * renumbering a heading is not a change; a heading that occurs twice is matched in order.
  */
 export function compareSections(before: readonly RecordedSection[], after: readonly SectionDigest[]): SectionChanges {
-	const old = new Map<string, RecordedSection[]>();
+	const { pairs, left } = matchSections(before, after);
+	const changes: SectionChanges = { added: [], removed: left.map((section) => section.heading), changed: [] };
+	for (const [section, match] of pairs) {
+		if (!match) changes.added.push(section);
+		else if (match.digest !== section.digest) changes.changed.push(section);
+	}
+	return changes;
+}
+
+/** Two versions of a spec's sections side by side, matched as `compareSections` matches them. */
+export interface SectionVersions {
+	/** Sections of the new version that the old one did not have, in the new version's order. */
+	added: SectionDigest[];
+	/** Sections of the old version that the new one does not have, in the old version's order. */
+	removed: SectionDigest[];
+	/** Sections of both versions whose text differs, in the new version's order. */
+	changed: { before: SectionDigest; after: SectionDigest }[];
+	/** Sections of the new version whose text is the same as in the old one. */
+	unchanged: SectionDigest[];
+}
+
+/** Like `compareSections`, when the old version's text is at hand too (as `prd-specs diff` has it from git). */
+export function pairSections(before: readonly SectionDigest[], after: readonly SectionDigest[]): SectionVersions {
+	const { pairs, left } = matchSections(before, after);
+	const versions: SectionVersions = { added: [], removed: left, changed: [], unchanged: [] };
+	for (const [section, match] of pairs) {
+		if (!match) versions.added.push(section);
+		else if (match.digest !== section.digest) versions.changed.push({ before: match, after: section });
+		else versions.unchanged.push(section);
+	}
+	return versions;
+}
+
+/**
+ * Each section of `after` with the section of `before` it matches (by normalized heading, in
+ * order), and the sections of `before` left unmatched, in their order.
+ */
+function matchSections<B extends RecordedSection>(
+	before: readonly B[],
+	after: readonly SectionDigest[],
+): { pairs: [SectionDigest, B | undefined][]; left: B[] } {
+	const old = new Map<string, B[]>();
 	for (const section of before) {
 		const key = normalizeHeading(section.heading);
 		old.set(key, [...(old.get(key) ?? []), section]);
 	}
-	const changes: SectionChanges = { added: [], removed: [], changed: [] };
-	for (const section of after) {
+	const matched = new Set<B>();
+	const pairs = after.map((section): [SectionDigest, B | undefined] => {
 		const match = old.get(normalizeHeading(section.heading))?.shift();
-		if (!match) changes.added.push(section);
-		else if (match.digest !== section.digest) changes.changed.push(section);
-	}
-	for (const left of old.values()) changes.removed.push(...left.map((section) => section.heading));
-	return changes;
+		if (match) matched.add(match);
+		return [section, match];
+	});
+	return { pairs, left: before.filter((section) => !matched.has(section)) };
 }
 
 /**
