@@ -2,10 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { writeFreshSpec } from '../helpers/files.ts';
+import { parseSpecFile } from '../../src/integration/cache/spec-file.ts';
+import { digestSections, recordSections } from '../../src/integration/markdown/section-digests.ts';
+import { writeFiles, writeFreshSpec } from '../helpers/files.ts';
+import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/openai-server.ts';
 import { runCli, useFixtureSite } from '../helpers/site.ts';
+import { appNameOf, specText } from '../helpers/spec-text.ts';
 
 // `prd-specs diff` in real git repositories: a copy of the fixture site, `git init`, commits.
 
@@ -177,5 +181,53 @@ describe('prd-specs diff', () => {
 		expect(result.stdout).toContain('  + API \\u001b[31mDesign\\u001b[0m (3 lines)');
 		expect(result.stdout).toContain('  - API Design (1 line)');
 		expect(result.stdout).not.toMatch(/^\s*::error::/m);
+	});
+});
+
+describe('a PRD edited on a branch, its spec regenerated, then compared', () => {
+	let server: FakeOpenAIServer;
+	beforeAll(async () => {
+		server = await startFakeOpenAI((request) => ({ type: 'text', content: specText(appNameOf(request.text)) }));
+	});
+	afterAll(() => server.close());
+
+	test('diff names exactly the section that changed, and the new spec records the one it replaced', async () => {
+		const repo = await siteRepository();
+		const env = { OPENAI_API_KEY: 'sk-diff-test', OPENAI_BASE_URL: server.baseURL };
+		let result = await runCli(repo, ['generate', '--force'], env);
+		expect(result.code, result.output).toBe(0);
+		git(repo, 'add', '-A');
+		git(repo, 'commit', '--quiet', '-m', 'Specs');
+		const committed = await readFile(join(repo, BILLING), 'utf8');
+
+		git(repo, 'switch', '--quiet', '-c', 'faster-invoices');
+		const prd = await readFile(join(repo, 'prds/billing.md'), 'utf8');
+		await writeFiles(repo, {
+			'prds/billing.md': prd.replace('1. Meter every API call per customer.', '1. Meter every API call per customer, within a minute.'),
+		});
+		// The model's new answer differs in one section only.
+		server.handler = (request) => ({ type: 'text', content: specText(appNameOf(request.text), { marker: 'within a minute' }) });
+		result = await runCli(repo, ['generate'], env);
+		expect(result.code, result.output).toBe(0);
+		expect(server.requests.at(-1)?.text).toContain('within a minute');
+
+		result = await runCli(repo, ['diff', 'billing', '--base', 'main']);
+		expect(result.code, result.output).toBe(0);
+		expect(result.stdout.split('\n').slice(2)).toEqual([
+			'Changed:',
+			'  ~ System Architecture Overview (7 lines -> 7 lines)',
+			'',
+			'Sections: 0 added, 0 removed, 1 changed, 12 unchanged.',
+			'',
+		]);
+		expect((await runCli(repo, ['diff', 'notifications', '--base', 'main'])).stdout).toContain('No section changed (13 sections).');
+
+		const old = parseSpecFile(committed, BILLING, 'billing');
+		const now = parseSpecFile(await readFile(join(repo, BILLING), 'utf8'), BILLING, 'billing');
+		if (!old.ok || !now.ok) throw new Error('unreadable spec');
+		expect(now.spec.metadata.replaced).toEqual({
+			generatedAt: old.spec.metadata.generatedAt,
+			sections: recordSections(digestSections(old.spec.body)),
+		});
 	});
 });
