@@ -52,6 +52,18 @@ describe('prd-specs diff', () => {
 		dir = await siteRepository();
 	});
 
+	test('--help lists the command, its options and its exit codes', async () => {
+		const result = await runCli(dir, ['--help']);
+		expect(result.code, result.output).toBe(0);
+		for (const text of [
+			'diff <id>',
+			'--base <ref>',
+			'--full',
+			'diff: 1 when there is no spec at either end; 2 outside a git repository or for an unknown ref.',
+		])
+			expect(result.stdout).toContain(text);
+	});
+
 	test('nothing changed since HEAD: says so, exit 0', async () => {
 		const result = await runCli(dir, ['diff', 'billing']);
 		expect(result.code, result.output).toBe(0);

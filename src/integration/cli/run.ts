@@ -29,6 +29,7 @@ Options:
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE.
 Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PRDs or options;
 2 bad usage (unknown command, option or id, no API key, offline mode).
+diff: 1 when there is no spec at either end; 2 outside a git repository or for an unknown ref.
 `;
 
 const COMMANDS = ['status', 'check', 'generate', 'diff'] as const;
