@@ -1,3 +1,4 @@
+import { describeReplacedSpec } from './cache/replaced.ts';
 import { removeAbandonedTempFiles, writeSpecFile } from './cache/write.ts';
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from './config.ts';
 import type { SpecGenerator } from './generation/generator.ts';
@@ -143,12 +144,18 @@ function selectTargets(report: ProjectReport, ids: readonly string[], force: boo
 	return { targets: force ? selected : selected.filter((status) => status.state !== 'fresh'), unknownIds };
 }
 
-/** Generation saves into the spec cache: atomic writes of `<specsDir>/<id>.md` (see cache/write.ts). */
+/**
+ * Generation saves into the spec cache: atomic writes of `<specsDir>/<id>.md` (see cache/write.ts).
+ * A spec written over another records the sections of the one it replaces (see `describeReplacedSpec`).
+ */
 function specCacheSaver(root: string, specsDir: string): SpecSaver {
 	return {
 		cleanUp: () => removeAbandonedTempFiles(root, specsDir),
-		save: ({ body, prd, inputHash, templateHash, model, generatedAt, usage }) =>
-			writeSpecFile(root, specsDir, { prd, inputHash, templateHash, source: 'model', model, generatedAt, usage }, body),
+		save: async ({ body, prd, inputHash, templateHash, model, generatedAt, usage }) => {
+			const replaced = await describeReplacedSpec(root, specsDir, prd);
+			const metadata = { prd, inputHash, templateHash, source: 'model' as const, model, generatedAt, usage, ...(replaced && { replaced }) };
+			return writeSpecFile(root, specsDir, metadata, body);
+		},
 	};
 }
 

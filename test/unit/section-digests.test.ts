@@ -96,3 +96,13 @@ describe('review state and the spec file', () => {
 		]);
 	});
 });
+
+describe('recorded sections', () => {
+	test('every line recorded is one the metadata accepts: headings on one line, unrecordable ones left out', () => {
+		const body = `# T\n\n## ${'x'.repeat(201)}\n\nlong\n\nSetext\nheading\n---\n\ntwo lines\n\n## A \u0001 B\n\ncontrol\n\n## Kept\n\nyes\n`;
+		const lines = recordSections(digestSections(body));
+		expect(lines.map((line) => line.slice(17))).toEqual(['Setext heading', 'Kept']);
+		const many = Array.from({ length: 250 }, (_, index) => `## S${index}\n\nt`).join('\n\n');
+		expect(recordSections(digestSections(many))).toHaveLength(200);
+	});
+});

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { redactSecrets } from '../secrets.ts';
 import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
+import { runDiff } from './diff.ts';
 import { CliError } from './errors.ts';
 import { loadSiteConfig } from './load-config.ts';
 import { logLines, logText, type CliIO } from './output.ts';
@@ -16,6 +17,9 @@ Commands:
       --force                regenerate even fresh specs
       --dry-run              show what would be generated, with token and cost estimates; calls nothing
       --concurrency <n>      specs generated at once (default: the generation.concurrency option)
+  diff <id>                  the spec's ## sections added, removed and changed in the work tree since a git ref
+      --base <ref>           the ref to compare with (default: HEAD)
+      --full                 also the text diff of each changed section
 
 Options:
   --root <folder>            the docs site (default: the current folder)
@@ -25,9 +29,10 @@ Options:
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE.
 Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PRDs or options;
 2 bad usage (unknown command, option or id, no API key, offline mode).
+diff: 1 when there is no spec at either end; 2 outside a git repository or for an unknown ref.
 `;
 
-const COMMANDS = ['status', 'check', 'generate'] as const;
+const COMMANDS = ['status', 'check', 'generate', 'diff'] as const;
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
@@ -42,6 +47,8 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 					force: { type: 'boolean' },
 					'dry-run': { type: 'boolean' },
 					concurrency: { type: 'string' },
+					base: { type: 'string' },
+					full: { type: 'boolean' },
 					root: { type: 'string' },
 					config: { type: 'string' },
 					help: { type: 'boolean', short: 'h' },
@@ -68,7 +75,14 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		onlyFor('force', 'generate');
 		onlyFor('dry-run', 'generate');
 		onlyFor('concurrency', 'generate');
-		if (command !== 'generate' && rest.length > 0)
+		onlyFor('base', 'diff');
+		onlyFor('full', 'diff');
+		if (command === 'diff' && rest.length !== 1)
+			throw new CliError(
+				'`diff` takes one PRD id.',
+				'Run `prd-specs diff <id> [--base <ref>] [--full]`; `prd-specs status` lists the ids.',
+			);
+		if (command !== 'generate' && command !== 'diff' && rest.length > 0)
 			throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
 		if (values.concurrency !== undefined) {
@@ -82,6 +96,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		const context: CommandContext = { root, config, io, ...overrides };
 		if (command === 'status') return await runStatus(context, values.json ?? false);
 		if (command === 'check') return await runCheck(context);
+		if (command === 'diff') return await runDiff(context, { id: rest[0]!, base: values.base ?? 'HEAD', full: values.full ?? false });
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
 		const apiKey = io.env.OPENAI_API_KEY;

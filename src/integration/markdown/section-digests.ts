@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { LIMITS } from '../limits.ts';
 import { normalizeHeading, outlineMarkdown } from './outline.ts';
 import { splitLeadingH1 } from './title.ts';
 
@@ -54,24 +55,87 @@ export interface RecordedSection {
  * renumbering a heading is not a change; a heading that occurs twice is matched in order.
  */
 export function compareSections(before: readonly RecordedSection[], after: readonly SectionDigest[]): SectionChanges {
-	const old = new Map<string, RecordedSection[]>();
+	const { pairs, left } = matchSections(before, after);
+	const changes: SectionChanges = { added: [], removed: left.map((section) => section.heading), changed: [] };
+	for (const [section, match] of pairs) {
+		if (!match) changes.added.push(section);
+		else if (match.digest !== section.digest) changes.changed.push(section);
+	}
+	return changes;
+}
+
+/** Two versions of a spec's sections side by side, matched as `compareSections` matches them. */
+export interface SectionVersions {
+	/** Sections of the new version that the old one did not have, in the new version's order. */
+	added: SectionDigest[];
+	/** Sections of the old version that the new one does not have, in the old version's order. */
+	removed: SectionDigest[];
+	/** Sections of both versions whose text differs, in the new version's order. */
+	changed: { before: SectionDigest; after: SectionDigest }[];
+	/** Sections of the new version whose text is the same as in the old one. */
+	unchanged: SectionDigest[];
+}
+
+/** Like `compareSections`, when the old version's text is at hand too (as `prd-specs diff` has it from git). */
+export function pairSections(before: readonly SectionDigest[], after: readonly SectionDigest[]): SectionVersions {
+	const { pairs, left } = matchSections(before, after);
+	const versions: SectionVersions = { added: [], removed: left, changed: [], unchanged: [] };
+	for (const [section, match] of pairs) {
+		if (!match) versions.added.push(section);
+		else if (match.digest !== section.digest) versions.changed.push({ before: match, after: section });
+		else versions.unchanged.push(section);
+	}
+	return versions;
+}
+
+/**
+ * Each section of `after` with the section of `before` it matches (by normalized heading, in
+ * order), and the sections of `before` left unmatched, in their order.
+ */
+function matchSections<B extends RecordedSection>(
+	before: readonly B[],
+	after: readonly SectionDigest[],
+): { pairs: [SectionDigest, B | undefined][]; left: B[] } {
+	const old = new Map<string, B[]>();
 	for (const section of before) {
 		const key = normalizeHeading(section.heading);
 		old.set(key, [...(old.get(key) ?? []), section]);
 	}
-	const changes: SectionChanges = { added: [], removed: [], changed: [] };
-	for (const section of after) {
+	const matched = new Set<B>();
+	const pairs = after.map((section): [SectionDigest, B | undefined] => {
 		const match = old.get(normalizeHeading(section.heading))?.shift();
-		if (!match) changes.added.push(section);
-		else if (match.digest !== section.digest) changes.changed.push(section);
-	}
-	for (const left of old.values()) changes.removed.push(...left.map((section) => section.heading));
-	return changes;
+		if (match) matched.add(match);
+		return [section, match];
+	});
+	return { pairs, left: before.filter((section) => !matched.has(section)) };
 }
 
-/** The sections of a spec as lines to record in the next version's metadata: `<digest> <heading>`. */
+/**
+ * The sections of a spec as lines to record in the next version's metadata: `<digest> <heading>`,
+ * each one a line the metadata schema accepts, so that recording never stops a spec from being
+ * saved. A heading's runs of white space become one space (a setext heading can span lines), which
+ * `normalizeHeading` reads the same. A section whose heading cannot be recorded (longer than
+ * `LIMITS.titleChars`, empty, or holding control characters) and those after the first
+ * `LIMITS.recordedSections` are left out: the next version shows them as new.
+ */
 export function recordSections(sections: readonly SectionDigest[]): string[] {
-	return sections.map((section) => `${section.digest} ${section.heading}`);
+	const lines: string[] = [];
+	for (const section of sections) {
+		const heading = section.heading.replace(/\s+/g, ' ').trim();
+		if (heading === '' || heading.length > LIMITS.titleChars || hasControlCharacters(heading)) continue;
+		lines.push(`${section.digest} ${heading}`);
+		if (lines.length === LIMITS.recordedSections) break;
+	}
+	return lines;
+}
+
+/** C0 and C1 control characters (white space is flattened before this is asked). */
+function hasControlCharacters(text: string): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+	}
+	return false;
 }
 
 /** A line written by `recordSections`, read back; undefined when it is not one. */

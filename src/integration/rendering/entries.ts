@@ -10,6 +10,7 @@ import { LIMITS } from '../limits.ts';
 import { toSafeTitle } from '../text/plain-text.ts';
 import { escapeMarkdown, markdownCode, markdownLink } from './markdown.ts';
 import { getPolicyHead, type HeadEntry } from './content-security-policy.ts';
+import { describeSpecChanges, findSpecChanges, markChangedSections } from './spec-changes.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
 
 /** What a page is: a PRD, a spec (or its placeholder), or a page gathered from several. */
@@ -158,6 +159,8 @@ function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 	].filter(Boolean);
 	const notes = [provenance.join(' · ')];
 	if (metadata.note) notes.push(`*${escapeMarkdown(metadata.note)}*`);
+	const changes = findSpecChanges(metadata, spec.body);
+	if (changes) notes.push(describeSpecChanges(changes, metadata.replaced?.generatedAt && formatDate(metadata.replaced.generatedAt)));
 	if (status.state === 'stale') {
 		const why =
 			status.staleBecause === 'template'
@@ -177,7 +180,7 @@ function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 			description: `Technical specification for ${prd.frontmatter.title}.`,
 			editUrl: getEditUrl(context, spec.file),
 		}),
-		body: [...notes, rest].join('\n\n'),
+		body: [...notes, changes ? markChangedSections(rest, changes) : rest].join('\n\n'),
 	};
 }
 
