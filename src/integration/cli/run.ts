@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { redactSecrets } from '../secrets.ts';
+import { runApprove } from './approve.ts';
 import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
 import { CliError } from './errors.ts';
 import { loadSiteConfig } from './load-config.ts';
@@ -16,18 +17,22 @@ Commands:
       --force                regenerate even fresh specs
       --dry-run              show what would be generated, with token and cost estimates; calls nothing
       --concurrency <n>      specs generated at once (default: the generation.concurrency option)
+  approve <id>               record that you reviewed the spec as it is now (any later change unreviews it)
+      --by <name>            who approved it (default: git's user.name)
 
 Options:
   --root <folder>            the docs site (default: the current folder)
   --config <file>            its Astro config (default: astro.config.mjs, .js, .mts or .ts)
   -h, --help                 this help
 
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE.
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE, PRD_SPECS_REVIEW_REQUIRED.
 Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PRDs or options;
 2 bad usage (unknown command, option or id, no API key, offline mode).
+\`check\` also exits 1 on unreviewed specs when reviews are required (review.required, PRD_SPECS_REVIEW_REQUIRED);
+\`approve\` exits 1 when the spec is missing, stale or invalid, and 2 without a reviewer name or with a bad one.
 `;
 
-const COMMANDS = ['status', 'check', 'generate'] as const;
+const COMMANDS = ['status', 'check', 'generate', 'approve'] as const;
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
@@ -42,6 +47,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 					force: { type: 'boolean' },
 					'dry-run': { type: 'boolean' },
 					concurrency: { type: 'string' },
+					by: { type: 'string' },
 					root: { type: 'string' },
 					config: { type: 'string' },
 					help: { type: 'boolean', short: 'h' },
@@ -68,7 +74,10 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		onlyFor('force', 'generate');
 		onlyFor('dry-run', 'generate');
 		onlyFor('concurrency', 'generate');
-		if (command !== 'generate' && rest.length > 0)
+		onlyFor('by', 'approve');
+		if (command === 'approve' && rest.length !== 1)
+			throw new CliError('`approve` takes one PRD id.', 'Run `prd-specs approve <id> [--by <name>]`; `prd-specs status` lists the ids.');
+		if (command !== 'generate' && command !== 'approve' && rest.length > 0)
 			throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
 		if (values.concurrency !== undefined) {
@@ -82,6 +91,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		const context: CommandContext = { root, config, io, ...overrides };
 		if (command === 'status') return await runStatus(context, values.json ?? false);
 		if (command === 'check') return await runCheck(context);
+		if (command === 'approve') return await runApprove(context, rest[0]!, values.by);
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
 		const apiKey = io.env.OPENAI_API_KEY;
