@@ -9,6 +9,8 @@ export const STRICT_ENV_VAR = 'PRD_SPECS_STRICT';
 export const OFFLINE_ENV_VAR = 'PRD_SPECS_OFFLINE';
 /** Name of the environment variable that overrides the `generation.model` option. */
 export const MODEL_ENV_VAR = 'PRD_SPECS_MODEL';
+/** Name of the environment variable that overrides `review.required` (`1`/`true` or `0`/`false`). */
+export const REVIEW_REQUIRED_ENV_VAR = 'PRD_SPECS_REVIEW_REQUIRED';
 
 /** A current model (gpt-5 and gpt-5-mini shut down on 2026-12-11). */
 export const DEFAULT_MODEL = 'gpt-6.1-terra';
@@ -197,6 +199,17 @@ export const PrdSpecsConfigSchema = z
 			.default(true),
 		/** How specs are generated when one is missing or stale and an API key is set. */
 		generation: GenerationSchema.prefault({}),
+		/** Whether specs must be approved (`prd-specs approve`) before they are published. */
+		review: z
+			.strictObject({
+				/**
+				 * Make the strict build and `prd-specs check` fail on specs nobody approved as they are now
+				 * (a non-strict build warns). The `PRD_SPECS_REVIEW_REQUIRED` environment variable overrides it.
+				 * @default false
+				 */
+				required: z.boolean({ error: '`review.required` must be `true` or `false`.' }).default(false),
+			})
+			.prefault({}),
 		/**
 		 * Add astro-mermaid so ```mermaid blocks render as diagrams (set `false` if the site
 		 * adds it itself).
@@ -211,7 +224,7 @@ export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
 export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
 
 const OPTIONS_HINT =
-	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`.';
+	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`, `review`.';
 
 /** Validates the plugin options, throwing one AstroError that names each bad option. */
 export function validateConfig(userConfig: unknown): PrdSpecsConfig {
@@ -235,6 +248,11 @@ export function resolveStrict(config: Pick<PrdSpecsConfig, 'strict'>, env: NodeJ
 /** Offline mode from the option, overridden by `PRD_SPECS_OFFLINE` when that is set. */
 export function resolveOffline(config: Pick<PrdSpecsConfig, 'generation'>, env: NodeJS.ProcessEnv = process.env): boolean {
 	return readBooleanEnv(env, OFFLINE_ENV_VAR) ?? config.generation.offline;
+}
+
+/** Whether specs must be reviewed: the `review.required` option, overridden by `PRD_SPECS_REVIEW_REQUIRED` when that is set. */
+export function resolveReviewRequired(config: Pick<PrdSpecsConfig, 'review'>, env: NodeJS.ProcessEnv = process.env): boolean {
+	return readBooleanEnv(env, REVIEW_REQUIRED_ENV_VAR) ?? config.review.required;
 }
 
 /** The model from `PRD_SPECS_MODEL`, or the option. */

@@ -4,7 +4,7 @@ import type { AstroIntegration } from 'astro';
 import type { StarlightPlugin, StarlightUserConfig } from '@astrojs/starlight/types';
 import mermaid from 'astro-mermaid';
 
-import { resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
+import { resolveReviewRequired, resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
 import { prepareSpecs } from './pipeline.ts';
 import { findSitePolicies } from './rendering/content-security-policy.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
@@ -144,8 +144,8 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				const mayGenerate = command === 'build' || (command === 'dev' && config.generation.inDev);
 				const { report } = await prepareSpecs({ root, config, logger, mayGenerate });
 
-				// Bad input and, in strict mode, stale or missing specs stop here; the rest is logged.
-				reportProjectState(report, { specsDir: config.specsDir, strict, logger });
+				// Bad input and, in strict mode, stale or missing specs (and unreviewed ones when reviews are required) stop here; the rest is logged.
+				reportProjectState(report, { specsDir: config.specsDir, strict, reviewRequired: resolveReviewRequired(config), logger });
 
 				setBuildState(
 					root,

@@ -33,9 +33,9 @@ describe('prd-specs CLI on a site without a key', () => {
 	test('status prints a table of every PRD', async () => {
 		const result = await runCli(dir, ['status']);
 		expect(result.code, result.output).toBe(0);
-		expect(result.stdout).toMatch(/^ID\s+TITLE\s+SPEC\s+MODEL\s+GENERATED\n/);
-		expect(result.stdout).toMatch(/\nbilling\s+Usage-based billing\s+fresh\s+by hand\s+2026-11-01\n/);
-		expect(result.stdout).toMatch(/\nnotifications\s+Notification preferences\s+missing\s+-\s+-\n/);
+		expect(result.stdout).toMatch(/^ID\s+TITLE\s+SPEC\s+MODEL\s+GENERATED\s+REVIEW\n/);
+		expect(result.stdout).toMatch(/\nbilling\s+Usage-based billing\s+fresh\s+by hand\s+2026-11-01\s+not reviewed\n/);
+		expect(result.stdout).toMatch(/\nnotifications\s+Notification preferences\s+missing\s+-\s+-\s+-\n/);
 		expect(result.stdout).toContain('2 PRDs: 1 fresh, 0 stale, 1 missing.');
 	});
 
@@ -180,7 +180,7 @@ describe('prd-specs options and exit codes as documented', () => {
 		await writeFiles(other, { 'prds/only-there.md': prdSource('title: Only in the other site') });
 		let result = await runCli(here, ['status', '--root', relative(here, other)]);
 		expect(result.code, result.output).toBe(0);
-		expect(result.stdout).toMatch(/\nonly-there\s+Only in the other site\s+missing\s+-\s+-\n/);
+		expect(result.stdout).toMatch(/\nonly-there\s+Only in the other site\s+missing\s+-\s+-\s+-\n/);
 		expect(result.stdout).toContain('3 PRDs: 1 fresh, 0 stale, 2 missing.');
 		expect((await runCli(here, ['status'])).stdout).toContain('2 PRDs: 1 fresh, 0 stale, 1 missing.');
 
@@ -373,11 +373,11 @@ describe('prd-specs output cannot forge CI workflow commands', () => {
 		expect(result.code, result.output).toBe(0);
 		const lines = result.stdout.split('\n');
 		expect(lines).toHaveLength(6);
-		expect(lines[0]).toMatch(/^ID\s+TITLE\s+SPEC\s+MODEL\s+GENERATED$/);
+		expect(lines[0]).toMatch(/^ID\s+TITLE\s+SPEC\s+MODEL\s+GENERATED\s+REVIEW$/);
 		expect(lines[1]).toMatch(
-			/^billing\s+A title with ``` backticks that goes on and on [a-z ]*…\s+fresh\s+``` ::error::model #\\u0023\[error\] m+…\s+2026-11-01$/,
+			/^billing\s+A title with ``` backticks that goes on and on [a-z ]*…\s+fresh\s+``` ::error::model #\\u0023\[error\] m+…\s+2026-11-01\s+not reviewed$/,
 		);
-		expect(lines[2]).toMatch(/^notifications\s+Notification preferences\s+missing\s+-\s+-$/);
+		expect(lines[2]).toMatch(/^notifications\s+Notification preferences\s+missing\s+-\s+-\s+-$/);
 		expect(lines.slice(3)).toEqual(['', '2 PRDs: 1 fresh, 0 stale, 1 missing.', '']);
 		// The title is cut to 60 characters and the model to 32.
 		expect(lines[1]).toContain(`${title.slice(0, 59)}…  `);

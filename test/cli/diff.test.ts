@@ -59,7 +59,7 @@ describe('prd-specs diff', () => {
 			'diff <id>',
 			'--base <ref>',
 			'--full',
-			'diff: 1 when there is no spec at either end; 2 outside a git repository or for an unknown ref.',
+			'`diff` exits 1 when there is no spec at either end, and 2 outside a git repository or for an unknown ref.',
 		])
 			expect(result.stdout).toContain(text);
 	});

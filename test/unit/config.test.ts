@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { resolveStrict, validateConfig } from '../../src/integration/config.ts';
+import { resolveReviewRequired, resolveStrict, validateConfig } from '../../src/integration/config.ts';
 
 describe('validateConfig', () => {
 	test('defaults', () => {
@@ -26,6 +26,7 @@ describe('validateConfig', () => {
 				maxInputTokens: 200_000,
 				prices: {},
 			},
+			review: { required: false },
 		});
 	});
 
@@ -64,6 +65,37 @@ describe('resolveStrict', () => {
 	test('a value that is not a boolean is an error naming the variable', () => {
 		expect(() => resolveStrict({ strict: false }, { PRD_SPECS_STRICT: 'sometimes' })).toThrow(
 			'`PRD_SPECS_STRICT` is set to "sometimes", which is not a boolean.',
+		);
+	});
+});
+
+describe('review.required', () => {
+	test('is off by default and takes a boolean', () => {
+		expect(validateConfig({}).review).toEqual({ required: false });
+		expect(validateConfig({ review: { required: true } }).review).toEqual({ required: true });
+		expect(() => validateConfig({ review: { required: 'yes' } })).toThrow(
+			'- `review.required`: `review.required` must be `true` or `false`.',
+		);
+		expect(() => validateConfig({ review: { needed: true } })).toThrow('- `review.needed` is not an option.');
+	});
+
+	test('PRD_SPECS_REVIEW_REQUIRED overrides the option', () => {
+		const off = { review: { required: false } };
+		const on = { review: { required: true } };
+		expect(resolveReviewRequired(off, {})).toBe(false);
+		expect(resolveReviewRequired(on, {})).toBe(true);
+		expect(resolveReviewRequired(off, { PRD_SPECS_REVIEW_REQUIRED: '1' })).toBe(true);
+		expect(resolveReviewRequired(off, { PRD_SPECS_REVIEW_REQUIRED: 'true' })).toBe(true);
+		expect(resolveReviewRequired(on, { PRD_SPECS_REVIEW_REQUIRED: '0' })).toBe(false);
+		expect(resolveReviewRequired(on, { PRD_SPECS_REVIEW_REQUIRED: 'False' })).toBe(false);
+		expect(resolveReviewRequired(on, { PRD_SPECS_REVIEW_REQUIRED: '' })).toBe(true);
+		// Strict mode's variable is a different switch.
+		expect(resolveReviewRequired(off, { PRD_SPECS_STRICT: '1' })).toBe(false);
+	});
+
+	test('a value that is not a boolean is an error naming the variable', () => {
+		expect(() => resolveReviewRequired({ review: { required: false } }, { PRD_SPECS_REVIEW_REQUIRED: 'maybe' })).toThrow(
+			'`PRD_SPECS_REVIEW_REQUIRED` is set to "maybe", which is not a boolean.',
 		);
 	});
 });

@@ -24,3 +24,20 @@ export function getReviewState(spec: Pick<CachedSpec, 'metadata' | 'body'>): Rev
 	if (review.digest !== digestSpecBody(spec.body)) return { reviewed: false, reason: 'changed', by: review.by, at: review.at };
 	return { reviewed: true, by: review.by, at: review.at };
 }
+
+/** A spec nobody approved as it is now, and why (see `ReviewState`). */
+export type UnreviewedState = Exclude<ReviewState, { reviewed: true }>;
+
+/**
+ * The PRDs among `statuses` whose spec is not approved as it is now, in their order, each with its
+ * review state. PRDs without a spec are not listed: a missing spec is reported as missing.
+ */
+export function findUnreviewed<T extends { spec?: Pick<CachedSpec, 'metadata' | 'body'> | undefined }>(
+	statuses: readonly T[],
+): { status: T; review: UnreviewedState }[] {
+	return statuses.flatMap((status) => {
+		if (!status.spec) return [];
+		const review = getReviewState(status.spec);
+		return review.reviewed ? [] : [{ status, review }];
+	});
+}

@@ -1,4 +1,6 @@
-import { resolveModel, OFFLINE_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
+import { findUnreviewed, getReviewState, type UnreviewedState } from '../cache/review.ts';
+import type { CachedSpec } from '../cache/spec-file.ts';
+import { resolveModel, resolveReviewRequired, OFFLINE_ENV_VAR, REVIEW_REQUIRED_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
 import { estimateCost } from '../generation/pricing.ts';
 import type { ProgressLogger } from '../generation/run.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
@@ -18,13 +20,13 @@ export interface CommandContext {
 }
 
 /** Loads the project; bad PRDs or spec files stop every command, as they stop the build. */
-async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
+export async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
 	const report = await loadProject(context.root, context.config);
 	if (report.problems.length > 0) throw problemsError(report);
 	return report;
 }
 
-function problemsError(report: ProjectReport): CliError {
+export function problemsError(report: ProjectReport): CliError {
 	// One line per problem, each escaped by `formatProblem`.
 	return new CliError(
 		`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
@@ -55,6 +57,7 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 			model: status.spec?.metadata.model ?? null,
 			source: status.spec?.metadata.source ?? null,
 			generatedAt: status.spec?.metadata.generatedAt ?? null,
+			review: status.spec ? reviewOf(status.spec) : null,
 		}));
 		stdout.write(`${safeJson({ prds, warnings: report.warnings })}\n`);
 		return 0;
@@ -69,9 +72,10 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 		stateOf(status),
 		status.spec ? (status.spec.metadata.source === 'model' ? (status.spec.metadata.model ?? '?') : 'by hand') : '-',
 		status.spec?.metadata.generatedAt.slice(0, 10) ?? '-',
+		status.spec ? REVIEW_CELLS[reviewOf(status.spec).state] : '-',
 	]);
 	// Titles, models and dates come from users' files: `formatTable` keeps each on one line, cut to the width.
-	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED'], rows, [40, 60, 24, 32, 10])}\n`);
+	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED', 'REVIEW'], rows, [40, 60, 24, 32, 10, 20])}\n`);
 	const counts = (['fresh', 'stale', 'missing'] as const).map((state) => `${filterByState(report, state).length} ${state}`);
 	stdout.write(`\n${report.prds.length} PRDs: ${counts.join(', ')}.\n`);
 	for (const warning of report.warnings)
@@ -79,14 +83,38 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 	return 0;
 }
 
-/** `check`: exit 0 only when every PRD has a fresh spec. */
+type ReviewSummary = { state: 'reviewed' | 'not-reviewed' | 'changed'; by: string | null; at: string | null };
+
+const REVIEW_CELLS: Record<ReviewSummary['state'], string> = {
+	reviewed: 'reviewed',
+	'not-reviewed': 'not reviewed',
+	changed: 'changed since review',
+};
+
+/** A spec's review for `status`: `changed` when the body changed after `by` approved it at `at`. */
+function reviewOf(spec: Pick<CachedSpec, 'metadata' | 'body'>): ReviewSummary {
+	const review = getReviewState(spec);
+	if (review.reviewed) return { state: 'reviewed', by: review.by, at: review.at };
+	if (review.reason === 'changed') return { state: 'changed', by: review.by, at: review.at };
+	return { state: 'not-reviewed', by: null, at: null };
+}
+
+/** `check`: exit 0 only when every PRD has a fresh spec (and, when reviews are required, an approved one). */
 export async function runCheck(context: CommandContext): Promise<number> {
 	const report = await loadValidProject(context);
 	const notFresh = filterByState(report, 'stale', 'missing');
-	if (notFresh.length === 0) {
-		context.io.stdout.write(`All ${report.prds.length} specs are fresh.\n`);
+	const reviewRequired = resolveReviewRequired(context.config, context.io.env);
+	const unreviewed = reviewRequired ? findUnreviewed(report.prds) : [];
+	if (notFresh.length === 0 && unreviewed.length === 0) {
+		context.io.stdout.write(`All ${report.prds.length} specs are fresh${reviewRequired ? ' and reviewed' : ''}.\n`);
 		return 0;
 	}
+	if (notFresh.length > 0) printNotFresh(context, report, notFresh);
+	if (unreviewed.length > 0) printUnreviewed(context, report, unreviewed, notFresh.length > 0);
+	return 1;
+}
+
+function printNotFresh(context: CommandContext, report: ProjectReport, notFresh: PrdWithSpec[]): void {
 	const lines = notFresh.map((status) =>
 		logText(
 			status.state === 'missing'
@@ -97,7 +125,27 @@ export async function runCheck(context: CommandContext): Promise<number> {
 	context.io.stdout.write(
 		`${notFresh.length} of ${report.prds.length} PRDs have no fresh spec:\n${lines.map((line) => `  ${line}`).join('\n')}\n\nGenerate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${logText(context.config.specsDir)}/.\n`,
 	);
-	return 1;
+}
+
+/** The specs `check` fails on when reviews are required (`review.required` or its environment variable). */
+function printUnreviewed(
+	context: CommandContext,
+	report: ProjectReport,
+	unreviewed: { status: PrdWithSpec; review: UnreviewedState }[],
+	afterNotFresh: boolean,
+): void {
+	const specs = report.prds.filter((status) => status.spec).length;
+	// Reviewers' names come from spec files: `logText` keeps each line one safe line.
+	const lines = unreviewed.map(({ status, review }) =>
+		logText(
+			review.reason === 'never'
+				? `${status.spec!.file}: never approved`
+				: `${status.spec!.file}: changed after ${review.by} approved it on ${review.at.slice(0, 10)}`,
+		),
+	);
+	context.io.stdout.write(
+		`${afterNotFresh ? '\n' : ''}${unreviewed.length} of ${specs} specs are not reviewed, and reviews are required (\`review.required\` or ${REVIEW_REQUIRED_ENV_VAR}):\n${lines.map((line) => `  ${line}`).join('\n')}\n\nReview each one, approve it with \`npx prd-specs approve <id>\` and commit ${logText(context.config.specsDir)}/.\n`,
+	);
 }
 
 export interface GenerateOptions {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { redactSecrets } from '../secrets.ts';
+import { runApprove } from './approve.ts';
 import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
 import { runDiff } from './diff.ts';
 import { CliError } from './errors.ts';
@@ -20,19 +21,23 @@ Commands:
   diff <id>                  the spec's ## sections added, removed and changed in the work tree since a git ref
       --base <ref>           the ref to compare with (default: HEAD)
       --full                 also the text diff of each changed section
+  approve <id>               record that you reviewed the spec as it is now (any later change unreviews it)
+      --by <name>            who approved it (default: git's user.name)
 
 Options:
   --root <folder>            the docs site (default: the current folder)
   --config <file>            its Astro config (default: astro.config.mjs, .js, .mts or .ts)
   -h, --help                 this help
 
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE.
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, PRD_SPECS_MODEL, PRD_SPECS_OFFLINE, PRD_SPECS_REVIEW_REQUIRED.
 Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PRDs or options;
 2 bad usage (unknown command, option or id, no API key, offline mode).
-diff: 1 when there is no spec at either end; 2 outside a git repository or for an unknown ref.
+\`diff\` exits 1 when there is no spec at either end, and 2 outside a git repository or for an unknown ref.
+\`check\` also exits 1 on unreviewed specs when reviews are required (review.required, PRD_SPECS_REVIEW_REQUIRED);
+\`approve\` exits 1 when the spec is missing, stale or invalid, and 2 without a reviewer name or with a bad one.
 `;
 
-const COMMANDS = ['status', 'check', 'generate', 'diff'] as const;
+const COMMANDS = ['status', 'check', 'generate', 'diff', 'approve'] as const;
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
@@ -49,6 +54,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 					concurrency: { type: 'string' },
 					base: { type: 'string' },
 					full: { type: 'boolean' },
+					by: { type: 'string' },
 					root: { type: 'string' },
 					config: { type: 'string' },
 					help: { type: 'boolean', short: 'h' },
@@ -77,12 +83,15 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		onlyFor('concurrency', 'generate');
 		onlyFor('base', 'diff');
 		onlyFor('full', 'diff');
+		onlyFor('by', 'approve');
 		if (command === 'diff' && rest.length !== 1)
 			throw new CliError(
 				'`diff` takes one PRD id.',
 				'Run `prd-specs diff <id> [--base <ref>] [--full]`; `prd-specs status` lists the ids.',
 			);
-		if (command !== 'generate' && command !== 'diff' && rest.length > 0)
+		if (command === 'approve' && rest.length !== 1)
+			throw new CliError('`approve` takes one PRD id.', 'Run `prd-specs approve <id> [--by <name>]`; `prd-specs status` lists the ids.');
+		if (command !== 'generate' && command !== 'diff' && command !== 'approve' && rest.length > 0)
 			throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
 		if (values.concurrency !== undefined) {
@@ -97,6 +106,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		if (command === 'status') return await runStatus(context, values.json ?? false);
 		if (command === 'check') return await runCheck(context);
 		if (command === 'diff') return await runDiff(context, { id: rest[0]!, base: values.base ?? 'HEAD', full: values.full ?? false });
+		if (command === 'approve') return await runApprove(context, rest[0]!, values.by);
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
 		const apiKey = io.env.OPENAI_API_KEY;

@@ -10,6 +10,8 @@ import { LIMITS } from '../limits.ts';
 import { toSafeTitle } from '../text/plain-text.ts';
 import { escapeMarkdown, markdownCode, markdownLink } from './markdown.ts';
 import { getPolicyHead, type HeadEntry } from './content-security-policy.ts';
+import { formatDate } from './dates.ts';
+import { reviewLabel, reviewNotice } from './review-notice.ts';
 import { describeSpecChanges, findSpecChanges, markChangedSections } from './spec-changes.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
 
@@ -157,7 +159,7 @@ function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 		metadata.usage && `**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out`,
 		`**Cache key:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
 	].filter(Boolean);
-	const notes = [provenance.join(' · ')];
+	const notes = [provenance.join(' · '), reviewNotice(prd.id, spec)];
 	if (metadata.note) notes.push(`*${escapeMarkdown(metadata.note)}*`);
 	const changes = findSpecChanges(metadata, spec.body);
 	if (changes) notes.push(describeSpecChanges(changes, metadata.replaced?.generatedAt && formatDate(metadata.replaced.generatedAt)));
@@ -204,13 +206,18 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 					: 'by\u00a0hand'
 				: '—',
 			status.spec ? formatDate(status.spec.metadata.generatedAt) : '—',
+			reviewLabel(status.spec),
 		];
 		return `| ${cells.join(' | ')} |`;
 	});
 	const table =
 		rows.length === 0
 			? 'There are no PRDs yet. Add one as `<id>.md` in the PRD folder.'
-			: ['| PRD | Status | Owner | Tags | Spec | Model | Generated |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+			: [
+					'| PRD | Status | Owner | Tags | Spec | Model | Generated | Review |',
+					'| --- | --- | --- | --- | --- | --- | --- | --- |',
+					...rows,
+				].join('\n');
 	return {
 		id: overview.slug,
 		kind: 'overview',
@@ -323,14 +330,6 @@ function getEditUrl(context: EntryOptions, file: string): string | false {
 
 function capitalize(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `2026-11-26T10:00:00Z` -> `26 Nov 2026`, with no-break spaces so that a table cell keeps it on one line. */
-function formatDate(iso: string): string {
-	const [year, month, day] = iso.slice(0, 10).split('-').map(Number);
-	return `${day}\u00a0${MONTHS[month! - 1]}\u00a0${year}`;
 }
 
 function formatCount(count: number): string {
