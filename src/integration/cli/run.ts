@@ -5,6 +5,7 @@ import { redactSecrets } from '../secrets.ts';
 import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
 import { CliError } from './errors.ts';
 import { loadSiteConfig } from './load-config.ts';
+import { runReport } from './report.ts';
 import { logLines, logText, type CliIO } from './output.ts';
 
 export const USAGE = `Usage: prd-specs <command> [options]
@@ -16,6 +17,10 @@ Commands:
       --force                regenerate even fresh specs
       --dry-run              show what would be generated, with token and cost estimates; calls nothing
       --concurrency <n>      specs generated at once (default: the generation.concurrency option)
+  report                     the PRDs this change touches: spec and review state, what was generated,
+                             tokens and cost, the spec sections changed (exit 0; 2 outside git)
+      --markdown             as the text of a pull-request comment (GitHub markdown)
+      --base <ref>           compare with the merge base of this ref and HEAD (default: HEAD)
 
 Options:
   --root <folder>            the docs site (default: the current folder)
@@ -27,7 +32,7 @@ Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PR
 2 bad usage (unknown command, option or id, no API key, offline mode).
 `;
 
-const COMMANDS = ['status', 'check', 'generate'] as const;
+const COMMANDS = ['status', 'check', 'generate', 'report'] as const;
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
@@ -42,6 +47,8 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 					force: { type: 'boolean' },
 					'dry-run': { type: 'boolean' },
 					concurrency: { type: 'string' },
+					markdown: { type: 'boolean' },
+					base: { type: 'string' },
 					root: { type: 'string' },
 					config: { type: 'string' },
 					help: { type: 'boolean', short: 'h' },
@@ -68,6 +75,8 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		onlyFor('force', 'generate');
 		onlyFor('dry-run', 'generate');
 		onlyFor('concurrency', 'generate');
+		onlyFor('markdown', 'report');
+		onlyFor('base', 'report');
 		if (command !== 'generate' && rest.length > 0)
 			throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
@@ -82,6 +91,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		const context: CommandContext = { root, config, io, ...overrides };
 		if (command === 'status') return await runStatus(context, values.json ?? false);
 		if (command === 'check') return await runCheck(context);
+		if (command === 'report') return await runReport(context, { markdown: values.markdown ?? false, base: values.base ?? 'HEAD' });
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
 		const apiKey = io.env.OPENAI_API_KEY;
