@@ -5,6 +5,12 @@ import type { ChangeReport, ReportEntry, ReportedSection } from './report-data.t
 /** First line of the comment: the workflow finds its own comment by it, to update it rather than add another. */
 export const REPORT_MARKER = '<!-- prd-specs-report -->';
 
+/**
+ * Longest report: GitHub's comment limit, less room for the line or two a workflow adds (a link to
+ * the pull request that holds a fork's specs).
+ */
+export const REPORT_LIMIT = GITHUB_COMMENT_LIMIT - 1000;
+
 /** Room kept at the end for the note that says the report was cut. */
 const NOTE_ROOM = 400;
 
@@ -13,7 +19,7 @@ const NOTE_ROOM = 400;
  * written with `githubText`, so none can add HTML, break the table, mention anyone or link an
  * issue; the text is cut at a line, with a note, before GitHub's comment limit.
  */
-export function formatReportMarkdown(report: ChangeReport, limit = GITHUB_COMMENT_LIMIT): string {
+export function formatReportMarkdown(report: ChangeReport, limit = REPORT_LIMIT): string {
 	const head = [
 		REPORT_MARKER,
 		'### Technical specs',
