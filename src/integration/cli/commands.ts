@@ -18,7 +18,7 @@ export interface CommandContext {
 }
 
 /** Loads the project; bad PRDs or spec files stop every command, as they stop the build. */
-async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
+export async function loadValidProject(context: CommandContext): Promise<ProjectReport> {
 	const report = await loadProject(context.root, context.config);
 	if (report.problems.length > 0) throw problemsError(report);
 	return report;

@@ -1,12 +1,9 @@
 import type { ReviewState } from '../cache/review.ts';
-import { loadProject } from '../project.ts';
-import { formatProblems } from '../problems.ts';
-import { CliError } from './errors.ts';
 import { assertGitRepository } from './git.ts';
 import { formatTable, logText } from './output.ts';
 import { collectChangeReport, type ChangeReport, type ReportEntry, type ReportedSection } from './report-data.ts';
 import { formatReportMarkdown } from './report-markdown.ts';
-import type { CommandContext } from './commands.ts';
+import { loadValidProject, type CommandContext } from './commands.ts';
 
 export interface ReportOptions {
 	markdown: boolean;
@@ -22,14 +19,7 @@ export interface ReportOptions {
  */
 export async function runReport(context: CommandContext, options: ReportOptions): Promise<number> {
 	await assertGitRepository(context.root, 'report');
-	const project = await loadProject(context.root, context.config);
-	if (project.problems.length > 0) {
-		throw new CliError(
-			`${project.problems.length} problem${project.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(project.problems)}`,
-			'Fix each file as described, then run the command again.',
-			1,
-		);
-	}
+	const project = await loadValidProject(context);
 	const report = await collectChangeReport(context.root, context.config, project, options.base);
 	context.io.stdout.write(options.markdown ? formatReportMarkdown(report) : formatReportText(report));
 	return 0;
