@@ -42,7 +42,7 @@ describe('the changed sections of a regenerated spec, in a built site', () => {
 	});
 
 	test('the list near the top names each changed section, links to its heading, and names the removed one as text', () => {
-		const aside = /<aside[^>]*starlight-aside--note[\s\S]*?<\/aside>/.exec(main)?.[0] ?? '';
+		const aside = /<aside aria-label="Changed in the latest generation"[\s\S]*?<\/aside>/.exec(main)?.[0] ?? '';
 		expect(aside).toContain('Changed in the latest generation');
 		expect(aside).toContain('These sections differ from the version of 2\u00a0Oct\u00a02026:');
 		const items = listElements(aside, { fragment: true }).filter((element) => element.name === 'li');

@@ -68,8 +68,7 @@ export async function readFileAtCommit(root: string, commit: string, path: strin
  * to `root`, with `/`.
  */
 export async function listChangedFiles(root: string, commit: string): Promise<string[]> {
-	const base = await runGit(root, ['merge-base', commit, 'HEAD']);
-	const from = base.ok ? base.stdout.trim() : commit;
+	const from = await findMergeBase(root, commit);
 	const changed = await runGit(root, ['diff', '--name-only', '--relative', '-z', from, '--', '.']);
 	const untracked = await runGit(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
 	for (const result of [changed, untracked]) {
@@ -77,6 +76,16 @@ export async function listChangedFiles(root: string, commit: string): Promise<st
 	}
 	const paths = [changed, untracked].flatMap((result) => (result.ok ? result.stdout.split('\0') : [])).filter(Boolean);
 	return [...new Set(paths)].sort();
+}
+
+/**
+ * The merge base of `commit` and `HEAD`: where a pull request against `commit` started, so that
+ * what the base branch gained since is not taken for a change of the pull request. `commit`
+ * itself when there is none (unrelated histories, or a shallow clone that lacks it).
+ */
+export async function findMergeBase(root: string, commit: string): Promise<string> {
+	const base = await runGit(root, ['merge-base', commit, 'HEAD']);
+	return base.ok ? base.stdout.trim() : commit;
 }
 
 /** The `user.name` git would write into a commit, if one is set. */

@@ -7,6 +7,7 @@ import { runCheck, runGenerate, runStatus, type CommandContext } from './command
 import { runDiff } from './diff.ts';
 import { CliError } from './errors.ts';
 import { loadSiteConfig } from './load-config.ts';
+import { runReport } from './report.ts';
 import { logLines, logText, type CliIO } from './output.ts';
 
 export const USAGE = `Usage: prd-specs <command> [options]
@@ -23,6 +24,10 @@ Commands:
       --full                 also the text diff of each changed section
   approve <id>               record that you reviewed the spec as it is now (any later change unreviews it)
       --by <name>            who approved it (default: git's user.name)
+  report                     the PRDs this change touches: spec and review state, what was generated,
+                             tokens and cost, the spec sections changed (exit 0; 2 outside git)
+      --markdown             as the text of a pull-request comment (GitHub markdown)
+      --base <ref>           compare with the merge base of this ref and HEAD (default: HEAD)
 
 Options:
   --root <folder>            the docs site (default: the current folder)
@@ -37,7 +42,7 @@ Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PR
 \`approve\` exits 1 when the spec is missing, stale or invalid, and 2 without a reviewer name or with a bad one.
 `;
 
-const COMMANDS = ['status', 'check', 'generate', 'diff', 'approve'] as const;
+const COMMANDS = ['status', 'check', 'generate', 'diff', 'approve', 'report'] as const;
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
@@ -55,6 +60,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 					base: { type: 'string' },
 					full: { type: 'boolean' },
 					by: { type: 'string' },
+					markdown: { type: 'boolean' },
 					root: { type: 'string' },
 					config: { type: 'string' },
 					help: { type: 'boolean', short: 'h' },
@@ -73,17 +79,21 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		if (!command) throw new CliError('No command given.', USAGE);
 		if (!COMMANDS.includes(command as (typeof COMMANDS)[number]))
 			throw new CliError(`Unknown command "${logText(command, 100)}".`, `Commands: ${COMMANDS.join(', ')}. Run \`prd-specs --help\`.`);
-		const onlyFor = (option: string, allowed: string) => {
-			if (values[option as keyof typeof values] !== undefined && command !== allowed)
-				throw new CliError(`--${option} is an option of \`${allowed}\`, not of \`${command}\`.`, 'Run `prd-specs --help`.');
+		const onlyFor = (option: string, ...allowed: string[]) => {
+			if (values[option as keyof typeof values] !== undefined && !allowed.includes(command))
+				throw new CliError(
+					`--${option} is an option of ${allowed.map((name) => `\`${name}\``).join(' and ')}, not of \`${command}\`.`,
+					'Run `prd-specs --help`.',
+				);
 		};
 		onlyFor('json', 'status');
 		onlyFor('force', 'generate');
 		onlyFor('dry-run', 'generate');
 		onlyFor('concurrency', 'generate');
-		onlyFor('base', 'diff');
+		onlyFor('base', 'diff', 'report');
 		onlyFor('full', 'diff');
 		onlyFor('by', 'approve');
+		onlyFor('markdown', 'report');
 		if (command === 'diff' && rest.length !== 1)
 			throw new CliError(
 				'`diff` takes one PRD id.',
@@ -107,6 +117,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		if (command === 'check') return await runCheck(context);
 		if (command === 'diff') return await runDiff(context, { id: rest[0]!, base: values.base ?? 'HEAD', full: values.full ?? false });
 		if (command === 'approve') return await runApprove(context, rest[0]!, values.by);
+		if (command === 'report') return await runReport(context, { markdown: values.markdown ?? false, base: values.base ?? 'HEAD' });
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
 		const apiKey = io.env.OPENAI_API_KEY;
