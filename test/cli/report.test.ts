@@ -204,5 +204,25 @@ describe('report after `prd-specs generate` against an OpenAI-compatible server'
 			'#### Usage&#45;based billing (billing)\n\n- changed: System Architecture Overview (7 lines, was 7)\n\n',
 		);
 		expect(result.stdout).toContain('1 spec generated: 3,000 tokens in, 4,000 out, about $0.023.');
+
+		// `diff` names the same section; the spec page will say so from what the spec file recorded.
+		result = await runCli(dir, ['diff', 'billing', '--base', 'main']);
+		expect(result.code, result.output).toBe(0);
+		expect(result.stdout).toContain('Changed:\n  ~ System Architecture Overview (7 lines -> 7 lines)\n');
+		expect(result.stdout).toContain('Sections: 0 added, 0 removed, 1 changed, 12 unchanged.');
+
+		// Approved, then edited by hand: unreviewed again, in `status` and in the report.
+		result = await runCli(dir, ['approve', 'billing', '--by', 'Ada Lovelace']);
+		expect(result.code, result.output).toBe(0);
+		const review = async () =>
+			(JSON.parse((await runCli(dir, ['status', '--json'])).stdout) as { prds: { id: string; review: unknown }[] }).prds.find(
+				(prd) => prd.id === 'billing',
+			)!.review;
+		expect(await review()).toMatchObject({ state: 'reviewed', by: 'Ada Lovelace' });
+		const specPath = join(dir, 'src/content/specs/billing.md');
+		await writeFiles(dir, { 'src/content/specs/billing.md': `${await readFile(specPath, 'utf8')}\nA reviewer's afterthought.\n` });
+		expect(await review()).toMatchObject({ state: 'changed', by: 'Ada Lovelace' });
+		result = await runCli(dir, ['report', '--markdown', '--base', 'main']);
+		expect(result.stdout).toContain('| Usage&#45;based billing (billing) | fresh | not reviewed: changed since Ada Lovelace approved it |');
 	});
 });
