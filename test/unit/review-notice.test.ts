@@ -34,15 +34,15 @@ describe('reviewNotice', () => {
 
 	test('a spec nobody approved says who wrote it', () => {
 		expect(reviewNotice('checkout', spec())).toBe(
-			':::note[Not reviewed]\nNot reviewed: written by model `gpt-6.1-terra`, and nobody has approved it yet. A reviewer approves it with `prd-specs approve checkout`.\n:::',
+			':::note[Not reviewed]\nWritten by model `gpt-6.1-terra`, and nobody has approved it yet. A reviewer approves it with `prd-specs approve checkout`.\n:::',
 		);
-		expect(reviewNotice('checkout', spec({ source: 'manual', model: undefined }))).toContain('Not reviewed: written by hand, and nobody');
+		expect(reviewNotice('checkout', spec({ source: 'manual', model: undefined }))).toContain('[Not reviewed]\nWritten by hand, and nobody');
 	});
 
 	test('a spec whose body changed after its approval says who approved which version, and that the change is not approved', () => {
 		const notice = reviewNotice('checkout', spec({ review: APPROVED }, `${BODY}\n\nAn edit.`));
 		expect(notice).toBe(
-			':::caution[Not reviewed]\nNot reviewed: written by model `gpt-6.1-terra`, and changed after Ada Lovelace approved it on 26\u00a0Nov\u00a02026. The change has not been approved. A reviewer approves it with `prd-specs approve checkout`.\n:::',
+			':::caution[Not reviewed]\nWritten by model `gpt-6.1-terra`, and changed after Ada Lovelace approved it on 26\u00a0Nov\u00a02026. The change has not been approved. A reviewer approves it with `prd-specs approve checkout`.\n:::',
 		);
 	});
 

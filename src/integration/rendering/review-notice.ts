@@ -14,11 +14,11 @@ export function reviewNotice(id: string, spec: ReviewedSpec): string {
 	const review = getReviewState(spec);
 	if (review.reviewed) return `:::tip[Reviewed]\nReviewed by ${escapeMarkdown(review.by)} on ${formatDate(review.at)}.\n:::`;
 	const { metadata } = spec;
-	const writtenBy = metadata.source === 'model' ? `written by model ${markdownCode(metadata.model ?? 'unknown')}` : 'written by hand';
+	const writtenBy = metadata.source === 'model' ? `Written by model ${markdownCode(metadata.model ?? 'unknown')}` : 'Written by hand';
 	const approve = `A reviewer approves it with ${markdownCode(`prd-specs approve ${id}`)}.`;
 	if (review.reason === 'never')
-		return `:::note[Not reviewed]\nNot reviewed: ${writtenBy}, and nobody has approved it yet. ${approve}\n:::`;
-	return `:::caution[Not reviewed]\nNot reviewed: ${writtenBy}, and changed after ${escapeMarkdown(review.by)} approved it on ${formatDate(review.at)}. The change has not been approved. ${approve}\n:::`;
+		return `:::note[Not reviewed]\n${writtenBy}, and nobody has approved it yet. ${approve}\n:::`;
+	return `:::caution[Not reviewed]\n${writtenBy}, and changed after ${escapeMarkdown(review.by)} approved it on ${formatDate(review.at)}. The change has not been approved. ${approve}\n:::`;
 }
 
 /** The overview's review cell: `Reviewed`, `Not reviewed`, `Changed since review`, or `—` without a spec. */
