@@ -16,8 +16,7 @@ export function reviewNotice(id: string, spec: ReviewedSpec): string {
 	const { metadata } = spec;
 	const writtenBy = metadata.source === 'model' ? `Written by model ${markdownCode(metadata.model ?? 'unknown')}` : 'Written by hand';
 	const approve = `A reviewer approves it with ${markdownCode(`prd-specs approve ${id}`)}.`;
-	if (review.reason === 'never')
-		return `:::note[Not reviewed]\n${writtenBy}, and nobody has approved it yet. ${approve}\n:::`;
+	if (review.reason === 'never') return `:::note[Not reviewed]\n${writtenBy}, and nobody has approved it yet. ${approve}\n:::`;
 	return `:::caution[Not reviewed]\n${writtenBy}, and changed after ${escapeMarkdown(review.by)} approved it on ${formatDate(review.at)}. The change has not been approved. ${approve}\n:::`;
 }
 
