@@ -210,6 +210,26 @@ export const PrdSpecsConfigSchema = z
 				required: z.boolean({ error: '`review.required` must be `true` or `false`.' }).default(false),
 			})
 			.prefault({}),
+		/** Requirement ids in PRDs (`FR-1`, `NFR-12`, `REQ-3.1`), which specs must cite. */
+		requirements: z
+			.strictObject({
+				/**
+				 * What an id starts with: `<PREFIX>-<digits>`, with an optional `.<digits>`. Each prefix is 1 to 10
+				 * upper-case letters; an empty list turns requirement ids off.
+				 * @default ['FR', 'NFR', 'REQ']
+				 */
+				prefixes: z
+					.array(
+						z.string().regex(/^[A-Z]{1,10}$/, {
+							error:
+								'`requirements.prefixes` must list prefixes of 1 to 10 upper-case letters (A-Z), such as `FR` or `NFR`, without the `-`.',
+						}),
+						{ error: "`requirements.prefixes` must be a list of prefixes, such as `['FR', 'NFR']`." },
+					)
+					.max(20, { error: '`requirements.prefixes` may list at most 20 prefixes.' })
+					.default(['FR', 'NFR', 'REQ']),
+			})
+			.prefault({}),
 		/**
 		 * Add astro-mermaid so ```mermaid blocks render as diagrams (set `false` if the site
 		 * adds it itself).
@@ -224,7 +244,7 @@ export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
 export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
 
 const OPTIONS_HINT =
-	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`, `review`.';
+	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`, `review`, `requirements`.';
 
 /** Validates the plugin options, throwing one AstroError that names each bad option. */
 export function validateConfig(userConfig: unknown): PrdSpecsConfig {

@@ -30,7 +30,7 @@ export interface ProjectReport {
 	warnings: Problem[];
 }
 
-export type ProjectOptions = Pick<PrdSpecsConfig, 'prdsDir' | 'specsDir' | 'template'>;
+export type ProjectOptions = Pick<PrdSpecsConfig, 'prdsDir' | 'specsDir' | 'template'> & Partial<Pick<PrdSpecsConfig, 'requirements'>>;
 
 /**
  * Scans the PRDs and the spec cache and works out each PRD's spec state. Reads files, never
@@ -39,7 +39,7 @@ export type ProjectOptions = Pick<PrdSpecsConfig, 'prdsDir' | 'specsDir' | 'temp
 export async function loadProject(root: string, options: ProjectOptions): Promise<ProjectReport> {
 	const [templateResult, scan, cache] = await Promise.all([
 		loadTemplate(root, options.template),
-		scanPrds(root, options.prdsDir),
+		scanPrds(root, options.prdsDir, options.requirements?.prefixes),
 		readSpecCache(root, options.specsDir),
 	]);
 	const problems = [...scan.problems, ...cache.problems];

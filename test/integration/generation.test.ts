@@ -117,6 +117,43 @@ describe('spec generation', () => {
 		expect((await readSpecCache(root, 'src/content/specs')).specs.get('alpha')!.metadata.usage?.requests).toBe(2);
 	});
 
+	test('a requirement the spec never cites is sent back with its text, and the spec citing all five is saved', async () => {
+		await rm(join(root, 'prds/beta.md'));
+		const body = [
+			'## Functional requirements',
+			'',
+			'- FR-1: Shoppers pay with one tap.',
+			'- FR-2: Saved cards are listed first.',
+			'- FR-3: Receipts are emailed.',
+			'- FR-4: Refunds reach the card within a day.',
+			'',
+			'## Non-functional requirements',
+			'',
+			'- NFR-1: Checkout answers within 300 ms.',
+			'',
+		].join('\n');
+		await writeFiles(root, { 'prds/alpha.md': prdSource('title: Alpha\nappName: Alphapay', body) });
+		const citing = (ids: string[]) => specText('Alphapay').replace('Details of security', `Covers ${ids.join(', ')}. Details of security`);
+		server.handler = (request) => ({
+			type: 'text',
+			content: isRepair(request) ? citing(['FR-1', 'FR-2', 'FR-3', 'FR-4', 'NFR-1']) : citing(['FR-1', 'FR-2', 'FR-3', 'NFR-1']),
+		});
+		const { outcomes, report } = await run();
+		expect(outcomes.map((o) => [o.id, o.status, o.requests])).toEqual([['alpha', 'generated', 2]]);
+		const [first, repair] = server.requests;
+		expect(first!.text).toContain(
+			'Requirement ids: the PRD marks its requirements with ids (FR-1, FR-2, FR-3, FR-4, NFR-1). In the technical specification, cite each of these ids',
+		);
+		const repairMessage = repair!.body.messages![2]!.content;
+		expect(repairMessage).toContain(
+			'- Requirement FR-4 of the PRD is never cited: "Refunds reach the card within a day.". Address it where the specification covers it, and cite FR-4 there.',
+		);
+		expect(repairMessage).not.toMatch(/FR-[123] of the PRD|NFR-1 of the PRD/);
+		const spec = (await readSpecCache(root, 'src/content/specs')).specs.get('alpha')!;
+		expect(spec.body).toContain('Covers FR-1, FR-2, FR-3, FR-4, NFR-1.');
+		expect(report.prds[0]!.state).toBe('fresh');
+	});
+
 	test('what a build would refuse in a cached spec (a long title line, deep nesting, a paragraph of colons) is sent back and fixed', async () => {
 		server.handler = (request) =>
 			isRepair(request)

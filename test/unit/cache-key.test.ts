@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { beforeEach, describe, expect, test } from 'vitest';
 
+import { fillTemplate, getPromptInputs, requirementsInstruction } from '../../src/integration/prompt/inputs.ts';
 import { loadTemplate } from '../../src/integration/prompt/template.ts';
 import { loadProject, type ProjectReport } from '../../src/integration/project.ts';
 import { writeFiles } from '../helpers/files.ts';
@@ -267,6 +268,33 @@ describe('the cache key', () => {
 		});
 		expect(new Set(Object.values(keys)).size).toBe(5);
 		expect(Object.values(keys)).not.toContain(GOLDEN_KEY);
+	});
+
+	test('a PRD with requirement ids gets the instruction in its prompt and a key of its own; ids elsewhere change nothing', async () => {
+		const withIds = [...BODY_LINES.slice(0, -2), '- FR-1: One-tap checkout', '- NFR-1: Fewer than 2% failed payments'];
+		const report = await scan({
+			ids: prdFile({ body: withIds }),
+			// Not at the start of a list item or heading, or in a code block: not requirement ids.
+			mentions: prdFile({ body: [...BODY_LINES, '', 'See FR-1 in the old PRD.', '', '```', '- FR-2 example', '```'] }),
+		});
+		const status = report.prds.find((entry) => entry.prd.id === 'ids')!;
+		const body = withIds.join('\n');
+		const instruction = requirementsInstruction([{ id: 'FR-1' }, { id: 'NFR-1' }]);
+		expect(instruction).toContain('(FR-1, NFR-1)');
+		expect(status.inputHash).toBe(
+			`sha256:${createHash('sha256')
+				.update(JSON.stringify(['prd-specs/1', BUILT_IN_TEMPLATE_HASH, APP_NAME, body, CONSTRAINTS, instruction]), 'utf8')
+				.digest('hex')}`,
+		);
+		expect(status.inputHash).not.toBe(documentedKey(BUILT_IN_TEMPLATE_HASH, APP_NAME, body, CONSTRAINTS));
+		const prompt = fillTemplate(report.template!.text, getPromptInputs(status.prd));
+		expect(prompt.endsWith(`\n\n${instruction}\n`)).toBe(true);
+		const mentions = report.prds.find((entry) => entry.prd.id === 'mentions')!;
+		expect(mentions.prd.requirements).toEqual([]);
+		expect(mentions.inputHash).toBe(
+			documentedKey(BUILT_IN_TEMPLATE_HASH, APP_NAME, `${BODY}\n\nSee FR-1 in the old PRD.\n\n\`\`\`\n- FR-2 example\n\`\`\``, CONSTRAINTS),
+		);
+		expect(fillTemplate(report.template!.text, getPromptInputs(mentions.prd))).not.toContain('Requirement ids');
 	});
 
 	test('a template of one’s own is in the key by its hash', async () => {

@@ -27,7 +27,19 @@ describe('validateConfig', () => {
 				prices: {},
 			},
 			review: { required: false },
+			requirements: { prefixes: ['FR', 'NFR', 'REQ'] },
 		});
+	});
+
+	test('requirement prefixes are upper-case letters, checked with a clear message', () => {
+		expect(validateConfig({ requirements: { prefixes: ['US', 'STORY'] } }).requirements.prefixes).toEqual(['US', 'STORY']);
+		expect(validateConfig({ requirements: { prefixes: [] } }).requirements.prefixes).toEqual([]);
+		for (const prefixes of [['fr'], ['FR-'], ['F.R'], ['ABCDEFGHIJK'], [''], ['(a+)+']]) {
+			expect(() => validateConfig({ requirements: { prefixes } }), prefixes[0]).toThrow(
+				'`requirements.prefixes` must list prefixes of 1 to 10 upper-case letters (A-Z), such as `FR` or `NFR`, without the `-`.',
+			);
+		}
+		expect(() => validateConfig({ requirements: { prefixes: 'FR' } })).toThrow('`requirements.prefixes` must be a list of prefixes');
 	});
 
 	test('a bad option is an AstroError naming the option and what is allowed', () => {

@@ -33,6 +33,30 @@ describe('scanPrds', () => {
 		expect(prds[1]!.frontmatter).toMatchObject({ status: 'approved', owner: 'Search team', tags: ['web'] });
 	});
 
+	test('lists requirement ids; a duplicate id is a problem naming both lines of the file', async () => {
+		const body = '## Requirements\n\n- FR-1: One-tap checkout.\n- FR-2: Saved cards.\n- FR-1: Receipts by email.\n';
+		const { prds, problems } = await scan({
+			'prds/checkout.md': prdSource('title: Checkout\nowner: Payments', body),
+			'prds/search.md': prdSource('title: Search'),
+		});
+		// The frontmatter takes four lines and a blank one: the body starts on line 6.
+		expect(prds[0]!.requirements).toEqual([
+			{ id: 'FR-1', text: 'One-tap checkout.', line: 3 },
+			{ id: 'FR-2', text: 'Saved cards.', line: 4 },
+			{ id: 'FR-1', text: 'Receipts by email.', line: 5 },
+		]);
+		expect(prds[1]!.requirements).toEqual([]);
+		expect(formatProblems(problems)).toBe(
+			'- prds/checkout.md › line 10: the requirement id FR-1 is used twice: on line 8 and on line 10. Give each requirement its own id (renumber one of them, e.g. to the next free number): the spec cites ids, and FR-1 must name one requirement.',
+		);
+	});
+
+	test('requirement ids use the configured prefixes', async () => {
+		const root = await tempDir();
+		await writeFiles(root, { 'prds/checkout.md': prdSource('title: Checkout', '- FR-1 Not ours\n- STORY-1 Ours\n') });
+		expect((await scanPrds(root, 'prds', ['STORY'])).prds[0]!.requirements.map((r) => r.id)).toEqual(['STORY-1']);
+	});
+
 	test('a missing PRD folder is an empty project', async () => {
 		const root = await tempDir();
 		expect(await scanPrds(root, 'prds')).toMatchObject({ prds: [], problems: [] });

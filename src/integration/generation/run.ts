@@ -120,7 +120,13 @@ async function generateOne(
 			// Problems quote model output (mermaid's errors quote the diagram): one escaped line each.
 			const problems = (
 				await findSpecProblems(
-					{ body: cleaned.body, cleaningProblems: cleaned.problems, truncated: result.truncated, sections: template.sections },
+					{
+						body: cleaned.body,
+						cleaningProblems: cleaned.problems,
+						truncated: result.truncated,
+						sections: template.sections,
+						requirements: prd.requirements,
+					},
 					await getChecker(),
 				)
 			).map((problem) => printable(problem, 1000));
@@ -153,7 +159,13 @@ async function generateOne(
 			messages = [
 				messages[0]!,
 				{ role: 'assistant', content: cleaned.body || result.text },
-				{ role: 'user', content: buildRepairMessage(problems) },
+				{
+					role: 'user',
+					content: buildRepairMessage(
+						problems,
+						prd.requirements?.map((requirement) => requirement.id),
+					),
+				},
 			];
 		}
 	} catch (error) {

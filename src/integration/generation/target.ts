@@ -5,7 +5,7 @@ import type { Prd } from '../prds/scan.ts';
  * project's `PrdWithSpec` is one; generation does not load the project itself.
  */
 export interface GenerationTarget {
-	prd: Pick<Prd, 'id' | 'file' | 'body' | 'frontmatter'>;
+	prd: Pick<Prd, 'id' | 'file' | 'body' | 'frontmatter'> & Partial<Pick<Prd, 'requirements'>>;
 	/** Cache key the new spec records, so that it is fresh for the PRD and template it was made from. */
 	inputHash: string;
 	/** Why it is generated (`fresh`: regeneration was forced). */

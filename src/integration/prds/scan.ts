@@ -11,6 +11,7 @@ import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts
 import { truncate } from '../text/plain-text.ts';
 import { deriveTitle } from './derived-title.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
+import { DEFAULT_REQUIREMENT_PREFIXES, findRequirements, type Requirement } from './requirements.ts';
 import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFileFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
 
 export const PRD_EXTENSIONS = ['.md', '.markdown'];
@@ -26,6 +27,8 @@ export interface Prd {
 	body: string;
 	/** 1-based line of the file where `body` starts, for messages about it. */
 	bodyLine?: number;
+	/** Its requirement ids, in document order (see `findRequirements`); empty for most PRDs. */
+	requirements: Requirement[];
 }
 
 export interface PrdScan {
@@ -56,7 +59,7 @@ function quote(value: string): string {
  * must be inside the project (symbolic links followed), and only regular files are read: a PRD
  * that is a symbolic link is refused.
  */
-export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> {
+export async function scanPrds(root: string, prdsDir: string, prefixes: readonly string[] = DEFAULT_REQUIREMENT_PREFIXES): Promise<PrdScan> {
 	const problems: Problem[] = [];
 	const skipped: string[] = [];
 	const empty = (): PrdScan => ({ prds: [], problems, skipped, fileIds: new Set() });
@@ -112,7 +115,7 @@ export async function scanPrds(root: string, prdsDir: string): Promise<PrdScan> 
 		}
 		const id = entry.name.slice(0, -extension.length);
 		fileIds.add(id);
-		const prd = readPrd(join(dirPath, entry.name), file, id, entry, problems);
+		const prd = readPrd(join(dirPath, entry.name), file, id, entry, problems, prefixes);
 		if (!prd) continue;
 		const existing = byId.get(id);
 		if (existing) {
@@ -160,7 +163,7 @@ function compareEntries(a: Dirent, b: Dirent): number {
 	return nameA.localeCompare(nameB) || rankA - rankB;
 }
 
-function readPrd(path: string, file: string, id: string, entry: Dirent, problems: Problem[]): Prd | undefined {
+function readPrd(path: string, file: string, id: string, entry: Dirent, problems: Problem[], prefixes: readonly string[]): Prd | undefined {
 	if (entry.isSymbolicLink()) {
 		problems.push({ file, ...withoutOk(symbolicLink('PRD')) });
 		return undefined;
@@ -233,7 +236,34 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 		title = derived.title;
 	}
 	const frontmatter: PrdFrontmatter = { title, ...fields };
-	return { id, file, frontmatter, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) };
+	const bodyLine = trimmedBodyLine(parsed.body, parsed.bodyLine);
+	const requirements = findRequirements(body, prefixes);
+	problems.push(...findDuplicateRequirements(requirements, file, bodyLine));
+	return { id, file, frontmatter, body, bodyLine, requirements };
+}
+
+/**
+ * A problem for each requirement id written a second time, naming both lines of the file: a
+ * spec cites ids, so each must name one requirement. The PRD stays valid (its page and the other
+ * ids are still right); the problem is what stops the build.
+ */
+function findDuplicateRequirements(requirements: readonly Requirement[], file: string, bodyLine: number): Problem[] {
+	const problems: Problem[] = [];
+	const first = new Map<string, Requirement>();
+	for (const requirement of requirements) {
+		const earlier = first.get(requirement.id);
+		if (!earlier) {
+			first.set(requirement.id, requirement);
+			continue;
+		}
+		problems.push({
+			file,
+			field: `line ${requirement.line + bodyLine - 1}`,
+			message: `the requirement id ${requirement.id} is used twice: on line ${earlier.line + bodyLine - 1} and on line ${requirement.line + bodyLine - 1}.`,
+			hint: `Give each requirement its own id (renumber one of them, e.g. to the next free number): the spec cites ids, and ${requirement.id} must name one requirement.`,
+		});
+	}
+	return problems;
 }
 
 /** The message of a schema issue, naming the field by its full path (`tags[3]`). */
