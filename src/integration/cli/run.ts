@@ -6,6 +6,7 @@ import { runApprove } from './approve.ts';
 import { runCheck, runGenerate, runStatus, type CommandContext } from './commands.ts';
 import { runDiff } from './diff.ts';
 import { CliError } from './errors.ts';
+import { runIds } from './ids.ts';
 import { loadSiteConfig } from './load-config.ts';
 import { runReport } from './report.ts';
 import { logLines, logText, type CliIO } from './output.ts';
@@ -24,6 +25,9 @@ Commands:
       --full                 also the text diff of each changed section
   approve <id>               record that you reviewed the spec as it is now (any later change unreviews it)
       --by <name>            who approved it (default: git's user.name)
+  ids <id>                   propose requirement ids (FR-n, NFR-n) for the list items under a PRD's
+                             requirement headings, printing the lines it would change
+      --write                write them into the PRD
   report                     the PRDs this change touches: spec and review state, what was generated,
                              tokens and cost, the spec sections changed (exit 0; 2 outside git)
       --markdown             as the text of a pull-request comment (GitHub markdown)
@@ -39,10 +43,11 @@ Exit codes: 0 success; 1 stale/missing specs, a failed generation, or invalid PR
 2 bad usage (unknown command, option or id, no API key, offline mode).
 \`diff\` exits 1 when there is no spec at either end, and 2 outside a git repository or for an unknown ref.
 \`check\` also exits 1 on unreviewed specs when reviews are required (review.required, PRD_SPECS_REVIEW_REQUIRED);
+\`ids\` exits 1 when the PRD has ids already or nothing to number, and 2 for an unknown id.
 \`approve\` exits 1 when the spec is missing, stale or invalid, and 2 without a reviewer name or with a bad one.
 `;
 
-const COMMANDS = ['status', 'check', 'generate', 'diff', 'approve', 'report'] as const;
+const COMMANDS = ['status', 'check', 'generate', 'diff', 'approve', 'ids', 'report'] as const;
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandContext, 'createGenerator'> = {}): Promise<number> {
@@ -61,6 +66,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 					full: { type: 'boolean' },
 					by: { type: 'string' },
 					markdown: { type: 'boolean' },
+					write: { type: 'boolean' },
 					root: { type: 'string' },
 					config: { type: 'string' },
 					help: { type: 'boolean', short: 'h' },
@@ -94,6 +100,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		onlyFor('full', 'diff');
 		onlyFor('by', 'approve');
 		onlyFor('markdown', 'report');
+		onlyFor('write', 'ids');
 		if (command === 'diff' && rest.length !== 1)
 			throw new CliError(
 				'`diff` takes one PRD id.',
@@ -101,7 +108,9 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 			);
 		if (command === 'approve' && rest.length !== 1)
 			throw new CliError('`approve` takes one PRD id.', 'Run `prd-specs approve <id> [--by <name>]`; `prd-specs status` lists the ids.');
-		if (command !== 'generate' && command !== 'diff' && command !== 'approve' && rest.length > 0)
+		if (command === 'ids' && rest.length !== 1)
+			throw new CliError('`ids` takes one PRD id.', 'Run `prd-specs ids <id> [--write]`; `prd-specs status` lists the ids.');
+		if (command !== 'generate' && command !== 'diff' && command !== 'approve' && command !== 'ids' && rest.length > 0)
 			throw new CliError(`\`${command}\` takes no arguments (got ${logText(rest.join(' '), 200)}).`, 'Run `prd-specs --help`.');
 		let concurrency: number | undefined;
 		if (values.concurrency !== undefined) {
@@ -117,6 +126,7 @@ export async function runCli(argv: string[], io: CliIO, overrides: Pick<CommandC
 		if (command === 'check') return await runCheck(context);
 		if (command === 'diff') return await runDiff(context, { id: rest[0]!, base: values.base ?? 'HEAD', full: values.full ?? false });
 		if (command === 'approve') return await runApprove(context, rest[0]!, values.by);
+		if (command === 'ids') return await runIds(context, rest[0]!, values.write ?? false);
 		if (command === 'report') return await runReport(context, { markdown: values.markdown ?? false, base: values.base ?? 'HEAD' });
 		return await runGenerate(context, { ids: rest, force: values.force ?? false, dryRun: values['dry-run'] ?? false, concurrency });
 	} catch (error) {
