@@ -35,15 +35,83 @@ const TEXT_CHARS = 300;
 /** Requirement ids at the start of a list item or a heading, in document order (duplicates included). */
 export function findRequirements(body: string, prefixes: readonly string[]): Requirement[] {
 	const known = new Set(prefixes);
-	// Most PRDs have no id at all: one pass of `indexOf` says so before any line is read.
-	if (known.size === 0 || !hasIdCandidate(body, known)) return [];
+	if (known.size === 0) return [];
+	// The scan runs on every PRD of every build, and most have no id at all: only the lines with a
+	// `<PREFIX>-<digit>` are read, found with `indexOf('-')`, so that a PRD without one costs that
+	// single pass. Each line is read once (a line states at most one requirement, at its start),
+	// and line numbers and fences are worked out only when there is a candidate.
 	const requirements: Requirement[] = [];
-	forEachLine(body, (start, end, line, inFence) => {
-		if (inFence) return;
-		const found = readRequirementLine(body, start, end, known);
-		if (found) requirements.push({ ...found, line });
-	});
+	let fences: number[] | undefined;
+	let fence = 0;
+	let line = 1;
+	let counted = 0;
+	let lineEnd = -1;
+	for (let dash = body.indexOf('-'); dash !== -1; dash = body.indexOf('-', dash + 1)) {
+		if (dash < lineEnd || !isDigit(body.charCodeAt(dash + 1)) || !endsWithPrefix(body, dash, known)) continue;
+		const lineStart = body.lastIndexOf('\n', dash) + 1;
+		lineEnd = body.indexOf('\n', dash);
+		if (lineEnd === -1) lineEnd = body.length;
+		fences ??= findFencedRanges(body);
+		while (fence < fences.length && fences[fence + 1]! <= lineStart) fence += 2;
+		if (fence < fences.length && fences[fence]! <= lineStart) continue;
+		const found = readRequirementLine(body, lineStart, lineEnd, known);
+		if (!found) continue;
+		for (let newline = body.indexOf('\n', counted); newline !== -1 && newline < lineStart; newline = body.indexOf('\n', newline + 1)) {
+			line++;
+			counted = newline + 1;
+		}
+		requirements.push({ id: found.id, text: found.text, line });
+	}
 	return requirements;
+}
+
+/** Whether a known prefix ends right before `dash` (the run of capitals before it, or a tail of it). */
+function endsWithPrefix(text: string, dash: number, prefixes: ReadonlySet<string>): boolean {
+	let start = dash;
+	while (start > 0 && dash - start < MAX_PREFIX_LENGTH && isUpper(text.charCodeAt(start - 1))) start--;
+	for (let from = start; from < dash; from++) if (prefixes.has(text.slice(from, dash))) return true;
+	return false;
+}
+
+/**
+ * The fenced code blocks of a text, as `[start, end)` offset pairs, from the start of the opening
+ * fence line to the end of the closing one (an unclosed block runs to the end). Reads as
+ * `forEachLine` does, but visits only the lines with three backticks or tildes.
+ */
+function findFencedRanges(text: string): number[] {
+	const ranges: number[] = [];
+	let open: { marker: number; length: number; start: number } | undefined;
+	let from = 0;
+	let nextBackticks = -2;
+	let nextTildes = -2;
+	for (;;) {
+		if (nextBackticks !== -1 && nextBackticks < from) nextBackticks = text.indexOf('```', from);
+		if (nextTildes !== -1 && nextTildes < from) nextTildes = text.indexOf('~~~', from);
+		const hit = nextBackticks === -1 ? nextTildes : nextTildes === -1 ? nextBackticks : Math.min(nextBackticks, nextTildes);
+		if (hit === -1) break;
+		let start = hit;
+		while (start > 0 && (isBlank(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === GREATER)) start--;
+		if (start > 0 && text.charCodeAt(start - 1) !== NEWLINE) {
+			from = hit + 1;
+			continue;
+		}
+		let end = text.indexOf('\n', hit);
+		if (end === -1) end = text.length;
+		const marker = text.charCodeAt(hit);
+		let length = 0;
+		while (text.charCodeAt(hit + length) === marker) length++;
+		if (open) {
+			if (marker === open.marker && length >= open.length && text.slice(hit + length, end).trim() === '') {
+				ranges.push(open.start, end + 1);
+				open = undefined;
+			}
+		} else if (!(marker === BACKTICK && text.slice(hit + length, end).includes('`'))) {
+			open = { marker, length, start };
+		}
+		from = end + 1;
+	}
+	if (open) ranges.push(open.start, text.length + 1);
+	return ranges;
 }
 
 /** Every place a spec body cites a requirement id of the given set, in order: the id, the 1-based line, the `##` section heading it is in (undefined before the first). */
@@ -77,11 +145,7 @@ export function findIdTokens(body: string, prefixes: ReadonlySet<string>): Citat
 /** Whether the text holds `<PREFIX>-<digit>` for one of the prefixes anywhere (code blocks included): one pass of `indexOf`. */
 function hasIdCandidate(text: string, prefixes: ReadonlySet<string>): boolean {
 	for (let dash = text.indexOf('-'); dash !== -1; dash = text.indexOf('-', dash + 1)) {
-		if (!isDigit(text.charCodeAt(dash + 1))) continue;
-		let start = dash;
-		while (start > 0 && dash - start < MAX_PREFIX_LENGTH && isUpper(text.charCodeAt(start - 1))) start--;
-		// Any tail of the run of capitals may be the prefix; the full check comes later.
-		for (let from = start; from < dash; from++) if (prefixes.has(text.slice(from, dash))) return true;
+		if (isDigit(text.charCodeAt(dash + 1)) && endsWithPrefix(text, dash, prefixes)) return true;
 	}
 	return false;
 }
@@ -173,18 +237,42 @@ function readRequirementLine(text: string, start: number, end: number, prefixes:
 	return { id: text.slice(index, idEnd), text: requirementText(text.slice(idEnd, Math.min(end, idEnd + 4 * TEXT_CHARS)), heading) };
 }
 
-/** What follows an id, as plain text: closing emphasis and a separator (`:`, `-`, `—`, `.`, `)`) gone, and a heading's closing `#` run. */
+/**
+ * What follows an id, as plain text: closing emphasis and a separator (`:`, `-`, `—`, `.`, `)`)
+ * gone, and a heading's closing `#` run; `*` and `` ` `` dropped, white space made single spaces.
+ * One loop over the characters (the scan runs on every PRD of every build).
+ */
 function requirementText(rest: string, heading: boolean): string {
-	let text = rest;
-	if (heading) text = withoutClosingHashes(text);
-	text = text
-		.replace(/^[*_`]+/, '')
-		.replace(/^[\s:.)\]|\-–—]+/, '')
-		.replace(/[*`]+/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
+	const source = heading ? withoutClosingHashes(rest) : rest;
+	let index = 0;
+	while (index < source.length && isEmphasis(source.charCodeAt(index))) index++;
+	while (index < source.length && SEPARATORS.includes(source[index]!)) index++;
+	// The usual text has no markup and single spaces: a slice, not a copy a character at a time.
+	if (!NEEDS_CLEANING.test(source)) {
+		const plain = source.slice(index).trimEnd();
+		return plain.length <= TEXT_CHARS ? plain : `${plain.slice(0, TEXT_CHARS - 1)}…`;
+	}
+	let text = '';
+	let space = false;
+	for (; index < source.length && text.length <= TEXT_CHARS; index++) {
+		const code = source.charCodeAt(index);
+		if (code === STAR || code === BACKTICK) continue;
+		if (code === SPACE || code === TAB || code === 0x0d) {
+			space = text.length > 0;
+			continue;
+		}
+		if (space) text += ' ';
+		space = false;
+		text += source[index];
+	}
 	return text.length <= TEXT_CHARS ? text : `${text.slice(0, TEXT_CHARS - 1)}…`;
 }
+
+/** Characters that `requirementText` drops or folds. */
+const NEEDS_CLEANING = /[*`\t\r]| {2}/;
+
+/** What may stand between an id and its text. */
+const SEPARATORS = ' \t:.)]|-–—';
 
 /** A top-level `#` or `##` heading line (up to three spaces before it): its depth and text. */
 function readTopHeading(text: string, start: number, end: number): { depth: number; text: string } | undefined {
@@ -247,6 +335,7 @@ const GREATER = 0x3e;
 const BACKTICK = 0x60;
 const TILDE = 0x7e;
 const UNDERSCORE = 0x5f;
+const NEWLINE = 0x0a;
 const CLOSE_PAREN = 0x29;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
