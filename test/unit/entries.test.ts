@@ -10,7 +10,13 @@ import { buildSidebarGroup, isGroupedLayout } from '../../src/integration/render
 
 function status(id: string, frontmatter: Record<string, unknown>, state: PrdWithSpec['state'], spec?: Partial<CachedSpec>): PrdWithSpec {
 	return {
-		prd: { id, file: `prds/${id}.md`, frontmatter: PrdFrontmatterSchema.parse(frontmatter), body: `# ${id}\n\n## Goal\n\nText of ${id}.` },
+		prd: {
+			id,
+			file: `prds/${id}.md`,
+			frontmatter: PrdFrontmatterSchema.parse(frontmatter),
+			body: `# ${id}\n\n## Goal\n\nText of ${id}.`,
+			requirements: [],
+		},
 		inputHash: `sha256:${'c'.repeat(64)}`,
 		state,
 		...(state === 'stale' && { staleBecause: 'prd' as const }),

@@ -72,7 +72,13 @@ describe('reviewLabel', () => {
 describe('spec pages and the overview', () => {
 	function status(id: string, state: PrdWithSpec['state'], cached?: Pick<CachedSpec, 'metadata' | 'body'>): PrdWithSpec {
 		return {
-			prd: { id, file: `prds/${id}.md`, frontmatter: PrdFrontmatterSchema.parse({ title: id }), body: `# ${id}\n\nText.` },
+			prd: {
+				id,
+				file: `prds/${id}.md`,
+				frontmatter: PrdFrontmatterSchema.parse({ title: id }),
+				body: `# ${id}\n\nText.`,
+				requirements: [],
+			},
 			inputHash: `sha256:${'c'.repeat(64)}`,
 			state,
 			...(cached && { spec: { id, file: `src/content/specs/${id}.md`, ...cached, metadata: { ...cached.metadata, prd: id } } }),

@@ -11,6 +11,7 @@ import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts
 import { truncate } from '../text/plain-text.ts';
 import { deriveTitle } from './derived-title.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
+import { DEFAULT_REQUIREMENT_PREFIXES, findRequirements, type Requirement } from './requirements.ts';
 import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFileFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
 
 export const PRD_EXTENSIONS = ['.md', '.markdown'];
@@ -26,6 +27,8 @@ export interface Prd {
 	body: string;
 	/** 1-based line of the file where `body` starts, for messages about it. */
 	bodyLine?: number;
+	/** Requirement ids at the start of its list items and headings, in document order. */
+	requirements: Requirement[];
 }
 
 export interface PrdScan {
@@ -233,7 +236,7 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 		title = derived.title;
 	}
 	const frontmatter: PrdFrontmatter = { title, ...fields };
-	return { id, file, frontmatter, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine) };
+	return { id, file, frontmatter, body, bodyLine: trimmedBodyLine(parsed.body, parsed.bodyLine), requirements: findRequirements(body, DEFAULT_REQUIREMENT_PREFIXES) };
 }
 
 /** The message of a schema issue, naming the field by its full path (`tags[3]`). */
