@@ -6,6 +6,7 @@ import { findMissingSections } from './markdown/sections.ts';
 import { loadTemplate, type PromptTemplate } from './prompt/template.ts';
 import type { Problem } from './problems.ts';
 import { scanPrds, type Prd } from './prds/scan.ts';
+import { describeTraceGaps, traceSpec, type SpecTrace } from './prds/trace.ts';
 
 /** `fresh`: the spec was made from the PRD as it is; `stale`: the PRD or template changed since; `missing`: no spec. */
 export type SpecState = 'fresh' | 'stale' | 'missing';
@@ -19,6 +20,8 @@ export interface PrdWithSpec {
 	/** Why a stale spec is stale. */
 	staleBecause?: 'prd' | 'template';
 	spec?: CachedSpec;
+	/** How the spec cites the PRD's requirement ids; undefined without a spec or without ids. */
+	trace?: SpecTrace;
 }
 
 export interface ProjectReport {
@@ -59,9 +62,13 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 				hint: 'Add the sections, or delete the file to regenerate the spec.',
 			});
 		}
-		if (spec.metadata.inputHash === inputHash) return { prd, inputHash, state: 'fresh', spec };
+		const trace = traceSpec(prd.requirements, spec.body);
+		const gaps = trace && describeTraceGaps(spec.file, prd.file, trace);
+		if (gaps) warnings.push(gaps);
+		const traced = trace ? { trace } : {};
+		if (spec.metadata.inputHash === inputHash) return { prd, inputHash, state: 'fresh', spec, ...traced };
 		const staleBecause = spec.metadata.templateHash === template.hash ? 'prd' : 'template';
-		return { prd, inputHash, state: 'stale', staleBecause, spec };
+		return { prd, inputHash, state: 'stale', staleBecause, spec, ...traced };
 	});
 
 	for (const spec of cache.specs.values()) {

@@ -3,6 +3,7 @@ import type { AstroIntegrationLogger } from 'astro';
 import { findUnreviewed, type UnreviewedState } from './cache/review.ts';
 import { throwPluginError } from './error.ts';
 import { formatProblem, formatProblems } from './problems.ts';
+import type { SpecTrace } from './prds/trace.ts';
 import { filterByState, type ProjectReport } from './project.ts';
 import { getSpecSlug } from './rendering/urls.ts';
 import { printable } from './text/plain-text.ts';
@@ -40,19 +41,27 @@ export function reportProjectState(report: ProjectReport, { specsDir, strict, re
 				`- ${prd.file}: \`${spec!.file}\` is stale (the ${staleBecause === 'template' ? 'prompt template' : 'PRD'} changed since it was generated).`,
 		),
 	];
+	// A fresh spec that leaves requirements out (or cites ids its PRD lacks) fails like a stale one; a stale one is listed already.
+	const untraced = filterByState(report, 'fresh')
+		.filter(({ trace }) => trace && trace.missing.length + trace.unknown.length > 0)
+		.map(({ prd, spec, trace }) => `- ${prd.file}: \`${spec!.file}\` ${describeGaps(trace!)}.`);
 	const unreviewed = reviewRequired
 		? findUnreviewed(report.prds).map(({ status, review }) => `\`${status.spec!.file}\` ${describeUnreviewed(review)}`)
 		: [];
-	if (strict && notFresh.length + unreviewed.length > 0) {
+	if (strict && notFresh.length + untraced.length + unreviewed.length > 0) {
 		const failures = [
 			notFresh.length > 0 &&
 				`Strict mode: ${notFresh.length} PRD${notFresh.length > 1 ? 's have' : ' has'} no fresh spec:\n${notFresh.join('\n')}`,
+			untraced.length > 0 &&
+				`Strict mode: ${untraced.length} spec${untraced.length > 1 ? 's do' : ' does'} not trace ${untraced.length > 1 ? 'their' : 'its'} PRD's requirement ids:\n${untraced.join('\n')}`,
 			unreviewed.length > 0 &&
 				`Strict mode with review required: ${unreviewed.length} spec${unreviewed.length > 1 ? 's are' : ' is'} not reviewed:\n${unreviewed.map((line) => `- ${line}.`).join('\n')}`,
 		].filter(Boolean);
 		const hints = [
 			notFresh.length > 0 &&
 				'Generate the specs (run the build with `OPENAI_API_KEY` set) and commit them, or turn strict mode off (`strict: false`, `PRD_SPECS_STRICT=0`).',
+			untraced.length > 0 &&
+				'Cite each requirement id where the spec addresses it (and only ids its PRD has), or regenerate the spec; or turn strict mode off.',
 			unreviewed.length > 0 &&
 				'Review each spec and approve it with `npx prd-specs approve <id>`, then commit it; or stop requiring reviews (`review.required: false`, `PRD_SPECS_REVIEW_REQUIRED=0`).',
 		].filter(Boolean);
@@ -71,6 +80,18 @@ export function reportProjectState(report: ProjectReport, { specsDir, strict, re
 	logger.info(
 		`${report.prds.length} PRD${report.prds.length === 1 ? '' : 's'}: ${report.prds.length - missing.length - stale.length} fresh, ${stale.length} stale, ${missing.length} missing.`,
 	);
+}
+
+/** `misses FR-3, FR-7` / `cites unknown FR-99`: the ids are checked `<PREFIX>-<digits>` tokens, safe for the log. */
+function describeGaps(trace: SpecTrace): string {
+	return [
+		trace.missing.length > 0 &&
+			`does not cite ${trace.missing.length} of ${trace.total} requirement ids (${trace.missing.slice(0, 20).join(', ')}${trace.missing.length > 20 ? ', ...' : ''})`,
+		trace.unknown.length > 0 &&
+			`cites ids its PRD does not have (${trace.unknown.slice(0, 20).join(', ')}${trace.unknown.length > 20 ? ', ...' : ''})`,
+	]
+		.filter(Boolean)
+		.join(' and ');
 }
 
 /** `has never been approved` / `changed after <name> approved it on <date>`, safe for the log. */

@@ -58,6 +58,7 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 			source: status.spec?.metadata.source ?? null,
 			generatedAt: status.spec?.metadata.generatedAt ?? null,
 			review: status.spec ? reviewOf(status.spec) : null,
+			coverage: coverageOf(status),
 		}));
 		stdout.write(`${safeJson({ prds, warnings: report.warnings })}\n`);
 		return 0;
@@ -66,6 +67,8 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 		stdout.write(`No PRDs in ${logText(context.config.prdsDir)}/.\n`);
 		return 0;
 	}
+	// The coverage column appears once a PRD has requirement ids, as on the overview page.
+	const traced = report.prds.some((status) => status.prd.requirements.length > 0);
 	const rows = report.prds.map((status) => [
 		status.prd.id,
 		status.prd.frontmatter.title,
@@ -73,14 +76,24 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 		status.spec ? (status.spec.metadata.source === 'model' ? (status.spec.metadata.model ?? '?') : 'by hand') : '-',
 		status.spec?.metadata.generatedAt.slice(0, 10) ?? '-',
 		status.spec ? REVIEW_CELLS[reviewOf(status.spec).state] : '-',
+		...(traced ? [status.trace ? `${status.trace.cited}/${status.trace.total}` : '-'] : []),
 	]);
 	// Titles, models and dates come from users' files: `formatTable` keeps each on one line, cut to the width.
-	stdout.write(`${formatTable(['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED', 'REVIEW'], rows, [40, 60, 24, 32, 10, 20])}\n`);
+	const headers = ['ID', 'TITLE', 'SPEC', 'MODEL', 'GENERATED', 'REVIEW', ...(traced ? ['COVERAGE'] : [])];
+	stdout.write(`${formatTable(headers, rows, [40, 60, 24, 32, 10, 20, 12])}\n`);
 	const counts = (['fresh', 'stale', 'missing'] as const).map((state) => `${filterByState(report, state).length} ${state}`);
 	stdout.write(`\n${report.prds.length} PRDs: ${counts.join(', ')}.\n`);
 	for (const warning of report.warnings)
 		context.io.stderr.write(`warning: ${logText(warning.file, 300)}: ${logText(warning.message, 2000)}\n`);
 	return 0;
+}
+
+/** How the spec cites the PRD's requirement ids; null when the PRD has none, none cited when it has no spec. */
+function coverageOf({ prd, trace }: PrdWithSpec): { cited: number; total: number; missing: string[]; unknown: string[] } | null {
+	if (prd.requirements.length === 0) return null;
+	if (trace) return { cited: trace.cited, total: trace.total, missing: trace.missing, unknown: trace.unknown };
+	const ids = [...new Set(prd.requirements.map((requirement) => requirement.id))];
+	return { cited: 0, total: ids.length, missing: ids, unknown: [] };
 }
 
 type ReviewSummary = { state: 'reviewed' | 'not-reviewed' | 'changed'; by: string | null; at: string | null };

@@ -175,7 +175,7 @@ function plainText(heading: Heading): string {
 }
 
 /** `text` with every line that nests too deeply made blank (spaces), so that offsets stay as they are. */
-function blankDeepLines(text: string): string {
+export function blankDeepLines(text: string): string {
 	let result = '';
 	let cursor = 0;
 	for (const deep of findDeepLines(text, LIMITS.nestingDepth)) {

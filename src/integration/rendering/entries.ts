@@ -11,6 +11,7 @@ import { toSafeTitle } from '../text/plain-text.ts';
 import { escapeMarkdown, markdownCode, markdownLink } from './markdown.ts';
 import { getPolicyHead, type HeadEntry } from './content-security-policy.ts';
 import { formatDate } from './dates.ts';
+import { coverageCell, describeCoverage, findRequirementAnchors, linkCitations, linkRequirements } from './requirements-trace.ts';
 import { reviewLabel, reviewNotice } from './review-notice.ts';
 import { describeSpecChanges, findSpecChanges, markChangedSections } from './spec-changes.ts';
 import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
@@ -111,7 +112,10 @@ function buildPrdEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 		missing: `:::note[No technical specification yet]\nThis PRD has ${markdownLink('no generated specification', specHref)} yet.\n:::`,
 	}[status.state];
 
-	const { rest } = splitLeadingH1(prd.body);
+	// With a spec, each requirement id links to where the spec cites it (nothing changes without one).
+	const { trace } = status;
+	const { rest } = splitLeadingH1(trace ? linkRequirements(prd.body, trace, specHref) : prd.body);
+	const coverage = trace ? [describeCoverage(trace, specHref)] : [];
 	return {
 		id: getPrdSlug(prd.id),
 		kind: 'prd',
@@ -122,7 +126,7 @@ function buildPrdEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 			...(frontmatter.description && { description: frontmatter.description }),
 			editUrl: getEditUrl(context, prd.file),
 		}),
-		body: [facts.join(' · '), ...links, specNotice, rest].join('\n\n'),
+		body: [facts.join(' · '), ...links, specNotice, ...coverage, rest].join('\n\n'),
 	};
 }
 
@@ -149,7 +153,9 @@ function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 			].join('\n\n'),
 		};
 	}
-	const { heading, rest } = splitLeadingH1(spec.body);
+	const { heading, rest: text } = splitLeadingH1(spec.body);
+	const prdHref = getPageHref(context.base, getPrdSlug(prd.id));
+	const rest = status.trace ? linkCitations(text, status.trace, findRequirementAnchors(prd.body, prd.requirements), prdHref) : text;
 	const { metadata } = spec;
 	const madeBy = metadata.source === 'model' ? `model ${markdownCode(metadata.model ?? 'unknown')}` : 'written by hand';
 	const provenance = [
@@ -191,6 +197,8 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 		.map((state) => [state, report.prds.filter((s) => s.state === state).length] as const)
 		.filter(([, count]) => count > 0)
 		.map(([state, count]) => `${count} ${state}`);
+	// The coverage column appears once a PRD has requirement ids: a site without any keeps its table.
+	const traced = report.prds.some((status) => status.prd.requirements.length > 0);
 	const rows = report.prds.map((status) => {
 		const { prd } = status;
 		const cells = [
@@ -207,6 +215,7 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 				: '—',
 			status.spec ? formatDate(status.spec.metadata.generatedAt) : '—',
 			reviewLabel(status.spec),
+			...(traced ? [coverageCell(status.trace)] : []),
 		];
 		return `| ${cells.join(' | ')} |`;
 	});
@@ -214,8 +223,8 @@ function buildOverviewEntry(report: ProjectReport, context: PageContext, overvie
 		rows.length === 0
 			? 'There are no PRDs yet. Add one as `<id>.md` in the PRD folder.'
 			: [
-					'| PRD | Status | Owner | Tags | Spec | Model | Generated | Review |',
-					'| --- | --- | --- | --- | --- | --- | --- | --- |',
+					`| PRD | Status | Owner | Tags | Spec | Model | Generated | Review |${traced ? ' Coverage |' : ''}`,
+					`| --- | --- | --- | --- | --- | --- | --- | --- |${traced ? ' --- |' : ''}`,
 					...rows,
 				].join('\n');
 	return {
