@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { computeInputHash } from '../../src/integration/prompt/cache-key.ts';
 import { serializeSpecFile, type SpecMetadata } from '../../src/integration/cache/spec-file.ts';
 import { parseFrontmatter } from '../../src/integration/prds/frontmatter.ts';
+import { DEFAULT_REQUIREMENT_PREFIXES, findRequirements } from '../../src/integration/prds/requirements.ts';
 import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { loadTemplate } from '../../src/integration/prompt/template.ts';
 
@@ -34,7 +35,13 @@ export async function writeFreshSpec(
 	if (!parsed.ok) throw new Error(`fixture PRD ${id} has bad frontmatter`);
 	const template = await loadTemplate(root, undefined);
 	if (!template.ok) throw new Error('built-in template missing');
-	const prd = { frontmatter: PrdFrontmatterSchema.parse(parsed.data), body: parsed.body.trim() };
+	const prdBody = parsed.body.trim();
+	// The requirement ids, as the scan finds them with the default prefixes: they are part of the key.
+	const prd = {
+		frontmatter: PrdFrontmatterSchema.parse(parsed.data),
+		body: prdBody,
+		requirements: findRequirements(prdBody, DEFAULT_REQUIREMENT_PREFIXES),
+	};
 	const metadata: SpecMetadata = {
 		prd: id,
 		inputHash: computeInputHash(template.template.hash, prd),
