@@ -136,3 +136,39 @@ describe('with a key, where the README says nothing is generated or the build mu
 		expect(result.output).not.toMatch(/^\s+at /m);
 	});
 });
+
+describe('requirement ids, from the PRD through generation and repair to the built pages', () => {
+	let server: FakeOpenAIServer;
+	beforeAll(async () => {
+		// The first answer cites four of the five ids; the repair round's answer cites all five.
+		server = await startFakeOpenAI((request) => {
+			const repair = request.text.includes('is never cited');
+			const cited = repair ? 'FR-1, FR-2, FR-3, FR-4 and FR-5' : 'FR-1, FR-2, FR-3 and FR-4';
+			return { type: 'text', content: specText(appNameOf(request.text), { marker: `covers ${cited}` }) };
+		});
+	});
+	afterAll(() => server.close());
+
+	test('a spec that leaves one out is repaired, saved, and the pages link each id to the spec and back', async () => {
+		const dir = await fixtureSite();
+		const requirements = ['Sign in with a passkey.', 'Export a CSV.', 'Undo a deletion.', 'Share a link.', 'Archive a project.'];
+		await writeFile(
+			join(dir, 'prds/traced.md'),
+			prdSource('title: Traced', `## Requirements\n\n${requirements.map((text, index) => `- FR-${index + 1}: ${text}`).join('\n')}\n`),
+		);
+		const result = await buildSite(dir, { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL });
+		expect(result.code, result.output).toBe(0);
+		const traced = server.requests.filter((request) => request.text.includes('FR-5: Archive a project.'));
+		expect(traced).toHaveLength(2);
+		// The repair request names the one id left out, with its text.
+		expect(traced[1]!.text).toContain('Requirement FR-5 of the PRD is never cited: "Archive a project."');
+		expect(traced[1]!.text).not.toContain('Requirement FR-4 of the PRD is never cited');
+		expect(await readFile(join(dir, 'src/content/specs/traced.md'), 'utf8')).toContain('covers FR-1, FR-2, FR-3, FR-4 and FR-5');
+
+		const prd = getMain(await readPage(dir, 'prds/traced'));
+		for (let id = 1; id <= 5; id++) expect(prd).toContain(`<a href="/specs/traced/#system-architecture-overview">FR-${id}</a>`);
+		expect(prd).not.toContain('not addressed');
+		const spec = getMain(await readPage(dir, 'specs/traced'));
+		for (let id = 1; id <= 5; id++) expect(spec).toContain(`<a href="/prds/traced/#requirements">FR-${id}</a>`);
+	});
+});
