@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { LIMITS } from '../limits.ts';
+import { countLineBreaks } from './nesting.ts';
 import { normalizeHeading, outlineMarkdown } from './outline.ts';
 import { splitLeadingH1 } from './title.ts';
 
@@ -28,7 +29,7 @@ export function digestSections(body: string): SectionDigest[] {
 		heading: section.heading.text,
 		slug: section.heading.slug,
 		digest: digestText(section.body),
-		lines: section.body === '' ? 0 : countLines(section.body),
+		lines: section.body === '' ? 0 : countLineBreaks(section.body) + 1,
 		text: section.body,
 	}));
 }
@@ -154,10 +155,4 @@ function isHex(text: string): boolean {
 
 function digestText(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, SECTION_DIGEST_CHARS);
-}
-
-function countLines(text: string): number {
-	let lines = 1;
-	for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
-	return lines;
 }
