@@ -6,6 +6,15 @@
 export const LIMITS = {
 	/** Bytes of one PRD file. A prompt of 200,000 tokens is about 800 KB. */
 	prdFileBytes: 1024 * 1024,
+	/**
+	 * Folders below the PRD folder (and below the spec cache, which mirrors it): `prds/a/b/x.md` is
+	 * two deep. Each level is part of a PRD's URL; deeper trees are refused rather than walked.
+	 */
+	prdFolderDepth: 8,
+	/** PRD files in the PRD folder and all its sub-folders (and spec files in the cache): the scan stops there. */
+	prdFiles: 20_000,
+	/** Bytes of a folder's `_index.md` (its title, description and a short introduction). */
+	folderIndexBytes: 64 * 1024,
 	/** Bytes of one cached spec file (a generated spec is typically 20-40 KB). */
 	specFileBytes: 1024 * 1024,
 	/** Bytes of the prompt template file. */

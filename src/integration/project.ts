@@ -5,6 +5,8 @@ import type { PrdSpecsConfig } from './config.ts';
 import { findMissingSections } from './markdown/sections.ts';
 import { loadTemplate, type PromptTemplate } from './prompt/template.ts';
 import type { Problem } from './problems.ts';
+import type { PrdFolder } from './prds/folders.ts';
+import { lastSegmentOf } from './prds/ids.ts';
 import { scanPrds, type Prd } from './prds/scan.ts';
 import { describeTraceGaps, traceSpec, type SpecTrace } from './prds/trace.ts';
 
@@ -26,7 +28,10 @@ export interface PrdWithSpec {
 
 export interface ProjectReport {
 	template?: PromptTemplate;
+	/** Sorted by id (see `comparePrdIds`). */
 	prds: PrdWithSpec[];
+	/** Every folder that holds at least one valid PRD at any depth below it, sorted by path (see `PrdScan.folders`). */
+	folders: PrdFolder[];
 	/** Bad input: the build cannot go on until they are fixed. */
 	problems: Problem[];
 	/** Worth telling, not worth failing for. */
@@ -47,7 +52,7 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 	]);
 	const problems = [...scan.problems, ...cache.problems];
 	const warnings: Problem[] = [];
-	if (!templateResult.ok) return { prds: [], problems: [templateResult.problem, ...problems], warnings };
+	if (!templateResult.ok) return { prds: [], folders: [], problems: [templateResult.problem, ...problems], warnings };
 	const template = templateResult.template;
 
 	const prds = scan.prds.map((prd): PrdWithSpec => {
@@ -71,16 +76,23 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 		return { prd, inputHash, state: 'stale', staleBecause, spec, ...traced };
 	});
 
+	// A PRD moved to another folder keeps its name: its old spec can follow it.
+	const byName = new Map<string, string>();
+	for (const id of scan.fileIds) if (!cache.specs.has(id)) byName.set(lastSegmentOf(id), id);
 	for (const spec of cache.specs.values()) {
 		// A PRD that failed validation still owns its spec: its own problem says enough.
 		if (scan.fileIds.has(spec.id)) continue;
+		const moved = byName.get(lastSegmentOf(spec.id));
 		warnings.push({
 			file: spec.file,
 			message: `has no PRD (\`${options.prdsDir}/${spec.id}.md\`), so it is not published.`,
-			hint: 'Delete the spec if the PRD was removed on purpose, or restore the PRD.',
+			hint:
+				moved === undefined
+					? 'Delete the spec if the PRD was removed on purpose, or restore the PRD.'
+					: `If the PRD moved to \`${options.prdsDir}/${moved}.md\`, move the spec to \`${options.specsDir}/${moved}.md\` and set its \`prd\` to \`${moved}\` (the spec stays fresh); else delete it.`,
 		});
 	}
-	return { template, prds, problems, warnings };
+	return { template, prds, folders: scan.folders, problems, warnings };
 }
 
 /** PRDs whose spec is in the given states. */

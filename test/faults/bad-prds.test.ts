@@ -126,7 +126,7 @@ const CATALOGUE: [string, Content, RegExp | 'valid'][] = [
 	['separator-tag.md', prdSource('title: S\ntags: ["a\\u2028b"]'), /› tags\[0\]: `tags\[0\]` must be one line of text\./],
 	['control-related.md', prdSource('title: C\nrelated: ["checkout\\u0085"]'), /› related\[0\]: `related\[0\]` must be one line of text\./],
 	['folder.md', { dir: true }, /is a folder, not a PRD file\./],
-	['nested', { dir: true }, /is a folder; PRDs are single markdown files directly in the PRD folder\./],
+	['Nested', { dir: true }, /"Nested" cannot be the name of a folder of PRDs: folder names are part of PRD ids/],
 	// Unusual but valid: they must load like any other PRD.
 	['bom.md', `\uFEFF${prdSource('title: With a BOM')}`, 'valid'],
 	['crlf.md', prdSource('title: CRLF', '## Goal\n\nWindows line endings.\n').replace(/\n/g, '\r\n'), 'valid'],

@@ -120,7 +120,7 @@ describe('scanPrds', () => {
 		await writeFiles(root, {
 			'prds/checkout.md': prdSource('title: Checkout'),
 			'prds/checkout.markdown': prdSource('title: Checkout again'),
-			'prds/nested/inner.md': prdSource('title: Nested'),
+			'prds/Nested/inner.md': prdSource('title: Nested'),
 		});
 		await mkdir(join(root, 'prds/folder.md'));
 		await writeFile(join(root, 'prds/latin1.md'), Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a]));

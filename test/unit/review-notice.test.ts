@@ -74,6 +74,7 @@ describe('spec pages and the overview', () => {
 		return {
 			prd: {
 				id,
+				folder: '',
 				file: `prds/${id}.md`,
 				frontmatter: PrdFrontmatterSchema.parse({ title: id }),
 				body: `# ${id}\n\nText.`,
@@ -94,6 +95,7 @@ describe('spec pages and the overview', () => {
 		{
 			problems: [],
 			warnings: [],
+			folders: [],
 			prds: [
 				status('approved', 'fresh', spec({ review: APPROVED })),
 				status('raw', 'fresh', spec()),

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 
-import { resolveInsideProject } from '../files/project-paths.ts';
+import { isRealSubfolder, resolveInsideProject } from '../files/project-paths.ts';
 import { readTextFile } from '../files/read-text-file.ts';
 import { LIMITS } from '../limits.ts';
+import { folderOfId } from '../prds/ids.ts';
 import { digestSections, recordSections } from '../markdown/section-digests.ts';
 import { parseSpecFile, type SpecMetadata } from './spec-file.ts';
 
@@ -20,6 +21,7 @@ export async function describeReplacedSpec(root: string, specsDir: string, id: s
 	if (folder.status !== 'inside') return undefined;
 	const file = `${specsDir}/${id}.md`;
 	// Read as the cache reads it: a regular file only, never through a link, within the size limit.
+	if (!isRealSubfolder(folder.realPath, folderOfId(id))) return undefined;
 	const read = readTextFile(join(folder.realPath, `${id}.md`), { maxBytes: LIMITS.specFileBytes, kind: 'spec' });
 	if (!read.ok) return undefined;
 	const parsed = parseSpecFile(read.text, file, id);

@@ -5,7 +5,8 @@ import { LIMITS } from '../limits.ts';
 import { readRecordedSection, SECTION_DIGEST_CHARS } from '../markdown/section-digests.ts';
 import { splitLeadingH1 } from '../markdown/title.ts';
 import { normalizeNewlines, parseFrontmatter, trimmedBodyLine } from '../prds/frontmatter.ts';
-import { formatCount, isOneLine, PRD_ID_PATTERN, tooLongMessage } from '../prds/schema.ts';
+import { isPrdId } from '../prds/ids.ts';
+import { formatCount, isOneLine, tooLongMessage } from '../prds/schema.ts';
 import type { Problem } from '../problems.ts';
 import { schemaIssuesToProblems } from '../schema-problems.ts';
 import { truncate } from '../text/plain-text.ts';
@@ -35,7 +36,7 @@ export const SpecMetadataSchema = z.strictObject({
 	/** Id of the PRD the spec was written from. */
 	prd: z
 		.string({ error: '`prd` must be the id of the PRD.' })
-		.regex(PRD_ID_PATTERN, { error: '`prd` must be the id of the PRD: lowercase letters, digits and dashes.' }),
+		.refine(isPrdId, { error: '`prd` must be the id of the PRD: lowercase letters, digits and dashes.' }),
 	/** Cache key: identifies the filled prompt the spec was generated from (see `computeInputHash`). */
 	inputHash: hashSchema('inputHash'),
 	/** Hash of the prompt template at the time. */

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { makeFolderInsideProject, resolveInsideProject } from '../files/project-paths.ts';
+import { makeFolderInsideProject, makeRealSubfolder, resolveInsideProject } from '../files/project-paths.ts';
+import { LIMITS } from '../limits.ts';
+import { folderOfId, lastSegmentOf } from '../prds/ids.ts';
+import { PRD_ID_PATTERN } from '../prds/schema.ts';
 import { serializeSpecFile, type SpecMetadata } from './spec-file.ts';
 
 /**
@@ -20,10 +23,12 @@ export interface SpecWriteFs {
 const NODE_FS: SpecWriteFs = { open, rename, rm };
 
 /**
- * Writes `<specsDir>/<id>.md` atomically: the text goes to a temporary file in the same folder,
+ * Writes `<specsDir>/<id>.md` atomically (`<specsDir>/payments/checkout.md` for a PRD in a folder,
+ * creating the folders): the text goes to a temporary file in the same folder,
  * is flushed to disk, then renamed over the spec. A crash or a kill at any point leaves either
  * the old spec or the new one, never half of one. Readers ignore the `.<id>.md.*.tmp` files.
- * Throws, writing nothing, when `specsDir` resolves to a folder outside the project.
+ * Throws, writing nothing, when `specsDir` resolves to a folder outside the project, or a folder
+ * of the id is a symbolic link.
  * `fs` is for tests only (see `SpecWriteFs`).
  */
 export async function writeSpecFile(
@@ -35,9 +40,11 @@ export async function writeSpecFile(
 ): Promise<string> {
 	// Checks the metadata first: `prd` (a PRD id) names the file.
 	const text = serializeSpecFile(metadata, body);
-	const dir = await makeFolderInsideProject(root, specsDir, 'specsDir');
-	const target = join(dir, `${metadata.prd}.md`);
-	const temporary = join(dir, `.${metadata.prd}.md.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+	// The id's folders (`payments/eu` of `payments/eu/checkout`) are real folders of the cache.
+	const dir = await makeRealSubfolder(await makeFolderInsideProject(root, specsDir, 'specsDir'), folderOfId(metadata.prd), specsDir);
+	const name = lastSegmentOf(metadata.prd);
+	const target = join(dir, `${name}.md`);
+	const temporary = join(dir, `.${name}.md.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 	try {
 		const handle = await fs.open(temporary, 'wx');
 		try {
@@ -62,11 +69,21 @@ export async function removeAbandonedTempFiles(root: string, specsDir: string): 
 	// Nothing is removed from a folder outside the project (writing there is refused anyway).
 	const folder = await resolveInsideProject(root, specsDir);
 	if (folder.status !== 'inside') return;
-	const names = await readdir(folder.realPath).catch(() => [] as string[]);
-	for (const name of names) {
+	await removeFrom(folder.realPath, 0);
+}
+
+/** Removes the abandoned temporary files of one folder of the cache and of its real sub-folders (never through a link). */
+async function removeFrom(dir: string, depth: number): Promise<void> {
+	const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+	for (const entry of entries) {
+		const name = entry.name;
+		if (entry.isDirectory()) {
+			if (depth < LIMITS.prdFolderDepth && PRD_ID_PATTERN.test(name)) await removeFrom(join(dir, name), depth + 1);
+			continue;
+		}
 		const pid = Number(/^\..+\.md\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
 		if (!pid || isRunning(pid)) continue;
-		await rm(join(folder.realPath, name), { force: true });
+		await rm(join(dir, name), { force: true });
 	}
 }
 

@@ -1,5 +1,6 @@
-import { mkdir, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, statSync } from 'node:fs';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * The folders and files the integration reads and writes (`prdsDir`, `specsDir`, `template`)
@@ -68,4 +69,53 @@ export async function makeFolderInsideProject(root: string, relativePath: string
 	const realPath = await realpath(target);
 	if (!isInsideFolder(realRoot, realPath)) throw outside();
 	return realPath;
+}
+
+/** Whether the symbolic link at `absolutePath` leads to a folder (to report it; it is never followed). */
+export function leadsToFolder(absolutePath: string): boolean {
+	try {
+		return statSync(absolutePath).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Whether `subfolder` (`/`-separated, '' for `base` itself) is made only of real folders inside the
+ * real folder `base`: no symbolic link, no file on the way. The scans never follow a link below
+ * the PRD folder or the spec cache; paths built from an id must not either.
+ */
+export function isRealSubfolder(base: string, subfolder: string): boolean {
+	let path = base;
+	for (const segment of subfolder === '' ? [] : subfolder.split('/')) {
+		path = join(path, segment);
+		try {
+			if (!lstatSync(path).isDirectory()) return false;
+		} catch {
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * Creates the folders of `subfolder` (`/`-separated) inside the real folder `base` as need be, and
+ * returns the innermost one's path. Throws when one of them exists as a symbolic link or a file: a
+ * link inside the spec cache must not steer a write anywhere else, even inside the project.
+ * `label` names `base` in the message (`src/content/specs`).
+ */
+export async function makeRealSubfolder(base: string, subfolder: string, label: string): Promise<string> {
+	let path = base;
+	let shown = label;
+	for (const segment of subfolder === '' ? [] : subfolder.split('/')) {
+		path = join(path, segment);
+		shown = `${shown}/${segment}`;
+		await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'EEXIST') throw error;
+		});
+		if (!(await lstat(path)).isDirectory()) {
+			throw new Error(`\`${shown}\` is a symbolic link or a file, not a folder: nothing is written through it. Make it a real folder.`);
+		}
+	}
+	return path;
 }

@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
  */
 
 /** What the file is for, so that messages and hints speak of it by name. */
-export type TextFileKind = 'PRD' | 'spec' | 'prompt template';
+export type TextFileKind = 'PRD' | 'spec' | 'prompt template' | 'folder index';
 
 export type TextFileResult = { ok: true; text: string } | { ok: false; message: string; hint: string };
 
@@ -127,24 +127,28 @@ const TOO_LARGE_HINTS: Record<TextFileKind, string> = {
 	PRD: 'Shorten the PRD: move background material to pages it links to, or split it into several PRDs.',
 	spec: 'A generated spec is typically 20-40 KB: shorten it, or delete the file so that the spec is generated again.',
 	'prompt template': 'Shorten the prompt template, or remove the `template` option to use the built-in prompt.',
+	'folder index': 'Shorten the `_index.md`: it introduces a folder of PRDs; the requirements belong in the PRDs.',
 };
 
 const SYMLINK_HINTS: Record<TextFileKind, string> = {
 	PRD: 'Replace the link with the PRD file itself.',
 	spec: 'Replace the link with the spec file itself, or delete it so that the spec is generated again.',
 	'prompt template': 'Point the `template` option at the template file itself, inside the project, not at a link.',
+	'folder index': 'Replace the link with the `_index.md` file itself.',
 };
 
 const ENCODING_HINTS: Record<TextFileKind, string> = {
 	PRD: 'Save the file as UTF-8 markdown.',
 	spec: 'Save the file as UTF-8 markdown, or delete it so that the spec is generated again.',
 	'prompt template': 'Save the prompt template as UTF-8 text.',
+	'folder index': 'Save the `_index.md` as UTF-8 markdown.',
 };
 
 const BINARY_HINTS: Record<TextFileKind, string> = {
 	PRD: 'PRDs must be markdown text files.',
 	spec: 'Specs must be markdown text files: delete it so that the spec is generated again.',
 	'prompt template': 'The prompt template must be a text file.',
+	'folder index': 'An `_index.md` must be a markdown text file.',
 };
 
 const MISSING_HINTS: Record<TextFileKind, string> = {
@@ -152,6 +156,7 @@ const MISSING_HINTS: Record<TextFileKind, string> = {
 	spec: 'Check the file, or delete it and let the build regenerate the spec.',
 	'prompt template':
 		'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
+	'folder index': 'Check that the file exists.',
 };
 
 const UNREADABLE_HINTS: Record<TextFileKind, string> = {
@@ -159,4 +164,5 @@ const UNREADABLE_HINTS: Record<TextFileKind, string> = {
 	spec: 'Check the file, or delete it and let the build regenerate the spec.',
 	'prompt template':
 		'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
+	'folder index': 'Check the file permissions.',
 };

@@ -2,15 +2,16 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-
-import { resolveInsideProject } from '../files/project-paths.ts';
+import { leadsToFolder, resolveInsideProject } from '../files/project-paths.ts';
 import { describeFileType, notRegularFile, readTextFile, symbolicLink } from '../files/read-text-file.ts';
 import { LIMITS } from '../limits.ts';
 import type { Problem } from '../problems.ts';
 import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts';
-import { truncate } from '../text/plain-text.ts';
 import { deriveTitle } from './derived-title.ts';
+import { describeIssue, quote, suggest } from './field-problems.ts';
+import { FOLDER_INDEX_NAME, readPrdFolder, type PrdFolder } from './folders.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
+import { comparePrdIds, folderOfId, lastSegmentOf } from './ids.ts';
 import { DEFAULT_REQUIREMENT_PREFIXES, findRequirements, type Requirement } from './requirements.ts';
 import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFileFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
 
@@ -18,8 +19,14 @@ export const PRD_EXTENSIONS = ['.md', '.markdown'];
 
 /** A PRD whose file and frontmatter are valid. */
 export interface Prd {
-	/** File name without extension; the page is `/prds/<id>/`. */
+	/**
+	 * Path under the PRD folder without extension, `/`-separated: `checkout`, `payments/checkout`.
+	 * Each segment matches PRD_ID_PATTERN (lowercase letters, digits, dashes). The PRD page is
+	 * `/prds/<id>/`, the spec page `/specs/<id>/`, the cached spec `<specsDir>/<id>.md`.
+	 */
 	id: string;
+	/** Folder of the PRD under the PRD folder: '' at the top, else `payments` or `payments/eu`. */
+	folder: string;
 	/** Path relative to the project root, with `/` separators. */
 	file: string;
 	frontmatter: PrdFrontmatter;
@@ -32,12 +39,15 @@ export interface Prd {
 }
 
 export interface PrdScan {
+	/** Sorted by id (see `comparePrdIds`). */
 	prds: Prd[];
 	problems: Problem[];
-	/** Entries of the folder that are not PRDs and were skipped on purpose (`_draft.md`, `README.md`). */
+	/** Entries of the folders that are not PRDs and were skipped on purpose (`_draft.md`, `README.md`). */
 	skipped: string[];
 	/** Id of every PRD file found, valid or not. */
 	fileIds: Set<string>;
+	/** Every folder that holds at least one valid PRD at any depth below it, sorted by path; the top folder has no entry. */
+	folders: PrdFolder[];
 }
 
 /** Files in the PRD folder that are documentation for authors, not PRDs. */
@@ -45,24 +55,33 @@ function isSkippedName(name: string): boolean {
 	return name.startsWith('_') || name.startsWith('.') || /^readme\.(md|markdown)$/i.test(name);
 }
 
-/** Longest part of a user's value (an id, a file name) quoted in a message. */
-const QUOTE_CHARS = 60;
-
-/** `value` cut to what a message quotes of it. */
-function quote(value: string): string {
-	return truncate(value, QUOTE_CHARS);
+/** What a scan gathers while it walks the PRD folder and its sub-folders. */
+interface Walk {
+	prdsDir: string;
+	prefixes: readonly string[];
+	problems: Problem[];
+	skipped: string[];
+	byId: Map<string, Prd>;
+	/** The file of every PRD file found, valid or not, by id (the first one for an id). */
+	files: Map<string, string>;
+	/** Folders with a PRD file at any depth below them: their real path and their `_index.md`, if any. */
+	folders: Map<string, { absoluteDir: string; index: Dirent | undefined }>;
+	/** PRD files met so far; the walk stops at `LIMITS.prdFiles`. */
+	count: number;
 }
 
 /**
- * Lists `<prdsDir>/*.md`, parses and validates each PRD, and checks the links between them.
- * Never throws for bad input: every problem is returned, naming the file and field. The folder
- * must be inside the project (symbolic links followed), and only regular files are read: a PRD
- * that is a symbolic link is refused.
+ * Lists the PRDs under `<prdsDir>/` and its sub-folders (`prds/payments/checkout.md` is the PRD
+ * `payments/checkout`), parses and validates each, and checks the links between them. Never throws
+ * for bad input: every problem is returned, naming the file and field. The folder must be inside
+ * the project (symbolic links followed); below it only real folders and regular files are read:
+ * a PRD or a sub-folder that is a symbolic link is refused. Folders and files starting with `_` or
+ * `.` are skipped; the depth of folders and the number of files are bounded (`LIMITS`).
  */
 export async function scanPrds(root: string, prdsDir: string, prefixes: readonly string[] = DEFAULT_REQUIREMENT_PREFIXES): Promise<PrdScan> {
 	const problems: Problem[] = [];
 	const skipped: string[] = [];
-	const empty = (): PrdScan => ({ prds: [], problems, skipped, fileIds: new Set() });
+	const empty = (): PrdScan => ({ prds: [], problems, skipped, fileIds: new Set(), folders: [] });
 	const folder = await resolveInsideProject(root, prdsDir);
 	if (folder.status === 'missing') return empty();
 	if (folder.status === 'outside') {
@@ -83,52 +102,31 @@ export async function scanPrds(root: string, prdsDir: string, prefixes: readonly
 		return empty();
 	};
 	if (folder.status === 'unreadable') return unreadable(folder.code);
-	const dirPath = folder.realPath;
 	let names: Dirent[];
 	try {
-		names = await readdir(dirPath, { withFileTypes: true });
+		names = await readdir(folder.realPath, { withFileTypes: true });
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? 'error';
 		return code === 'ENOENT' ? empty() : unreadable(code);
 	}
 
-	const byId = new Map<string, Prd>();
-	const fileIds = new Set<string>();
-	for (const entry of names.sort(compareEntries)) {
-		const file = `${prdsDir}/${entry.name}`;
-		const extension = extname(entry.name).toLowerCase();
-		if (isSkippedName(entry.name)) {
-			skipped.push(file);
-			continue;
-		}
-		if (!PRD_EXTENSIONS.includes(extension)) {
-			if (entry.isDirectory()) {
-				problems.push({
-					file,
-					message: 'is a folder; PRDs are single markdown files directly in the PRD folder.',
-					hint: `Move its PRDs up to \`${prdsDir}/<id>.md\`, or rename it to start with \`_\` to keep it out of the site.`,
-				});
-			} else {
-				skipped.push(file);
-			}
-			continue;
-		}
-		const id = entry.name.slice(0, -extension.length);
-		fileIds.add(id);
-		const prd = readPrd(join(dirPath, entry.name), file, id, entry, problems, prefixes);
-		if (!prd) continue;
-		const existing = byId.get(id);
-		if (existing) {
-			problems.push({
-				file,
-				message: `has the same id "${quote(id)}" as ${existing.file}.`,
-				hint: 'Each PRD needs its own file name: rename or remove one of them.',
-			});
-			continue;
-		}
-		byId.set(id, prd);
+	const walk: Walk = { prdsDir, prefixes, problems, skipped, byId: new Map(), files: new Map(), folders: new Map(), count: 0 };
+	await scanFolder(walk, folder.realPath, '', 0, names);
+	const { byId } = walk;
+
+	// A folder's index page is `/prds/<folder>/`: a PRD `<folder>.md` next to the folder would publish there too.
+	for (const path of walk.folders.keys()) {
+		const file = walk.files.get(path);
+		if (file === undefined) continue;
+		problems.push({
+			file,
+			message: `and the folder \`${prdsDir}/${quote(path)}/\` would both be published at /prds/${quote(path)}/.`,
+			hint: `Rename the file or the folder, or move the PRD into the folder (e.g. as \`${prdsDir}/${quote(path)}/overview.md\`).`,
+		});
+		byId.delete(path);
 	}
 
+	const ids = [...byId.keys()];
 	for (const prd of byId.values()) {
 		prd.frontmatter.related.forEach((relatedId, index) => {
 			if (relatedId === prd.id) {
@@ -143,13 +141,130 @@ export async function scanPrds(root: string, prdsDir: string, prefixes: readonly
 					file: prd.file,
 					field: `related[${index}]`,
 					message: `"${quote(relatedId)}" is not the id of any PRD.`,
-					hint: `Use the file name without extension of a PRD in \`${prdsDir}/\`${suggest(relatedId, [...byId.keys()])}.`,
+					hint: `Use the file name without extension of a PRD in \`${prdsDir}/\`${suggestId(relatedId, ids)}.`,
 				});
 			}
 		});
 	}
 
-	return { prds: [...byId.values()], problems, skipped, fileIds };
+	const prds = [...byId.values()].sort((a, b) => comparePrdIds(a.id, b.id));
+	return { prds, problems, skipped, fileIds: new Set(walk.files.keys()), folders: listFolders(walk, prds) };
+}
+
+/**
+ * Reads the PRDs of one folder (`path` under the PRD folder, '' at the top, `depth` folders down,
+ * `entries` its listing) and walks its sub-folders, in name order.
+ */
+async function scanFolder(walk: Walk, absoluteDir: string, path: string, depth: number, entries: Dirent[]): Promise<void> {
+	const { prdsDir, problems } = walk;
+	const filesBefore = walk.files.size;
+	let index: Dirent | undefined;
+	for (const entry of entries.sort(compareEntries)) {
+		if (walk.count > LIMITS.prdFiles) return;
+		const name = entry.name;
+		const file = `${prdsDir}/${path === '' ? '' : `${path}/`}${name}`;
+		// A sub-folder's `_index.md` describes it; the top folder's is skipped like any `_` file.
+		if (path !== '' && name === FOLDER_INDEX_NAME) {
+			index = entry;
+			continue;
+		}
+		if (isSkippedName(name)) {
+			walk.skipped.push(file);
+			continue;
+		}
+		const extension = extname(name).toLowerCase();
+		if (!PRD_EXTENSIONS.includes(extension)) {
+			if (entry.isDirectory()) await enterFolder(walk, join(absoluteDir, name), path === '' ? name : `${path}/${name}`, depth + 1, file);
+			else if (entry.isSymbolicLink() && leadsToFolder(join(absoluteDir, name))) problems.push({ file, ...FOLDER_LINK });
+			else walk.skipped.push(file);
+			continue;
+		}
+		if (++walk.count > LIMITS.prdFiles) {
+			problems.push({
+				file: prdsDir,
+				message: `holds more than ${formatCount(LIMITS.prdFiles)} PRD files (counting its sub-folders), so the rest are not read.`,
+				hint: `Keep at most ${formatCount(LIMITS.prdFiles)} PRDs in \`${prdsDir}/\`: move old ones out of it, or into a folder whose name starts with \`_\` (which is skipped).`,
+			});
+			return;
+		}
+		const stem = name.slice(0, -extension.length);
+		const id = path === '' ? stem : `${path}/${stem}`;
+		if (!walk.files.has(id)) walk.files.set(id, file);
+		const prd = readPrd(join(absoluteDir, name), file, id, path, entry, problems, walk.prefixes);
+		if (!prd) continue;
+		const existing = walk.byId.get(id);
+		if (existing) {
+			problems.push({
+				file,
+				message: `has the same id "${quote(id)}" as ${existing.file}.`,
+				hint: 'Each PRD needs its own file name: rename or remove one of them.',
+			});
+			continue;
+		}
+		walk.byId.set(id, prd);
+	}
+	if (path !== '' && walk.files.size > filesBefore) walk.folders.set(path, { absoluteDir, index });
+}
+
+/** Walks the sub-folder `path`, `depth` folders down, once its name and depth are checked. */
+async function enterFolder(walk: Walk, absoluteDir: string, path: string, depth: number, file: string): Promise<void> {
+	const { prdsDir, problems } = walk;
+	const name = lastSegmentOf(path);
+	if (!PRD_ID_PATTERN.test(name)) {
+		problems.push({
+			file,
+			message: `"${quote(name)}" cannot be the name of a folder of PRDs: folder names are part of PRD ids, which are used in URLs.`,
+			hint: 'Rename the folder using lowercase letters, digits and dashes only, e.g. `payments`, or rename it to start with `_` to keep it out of the site.',
+		});
+		return;
+	}
+	if (depth > LIMITS.prdFolderDepth) {
+		problems.push({
+			file,
+			message: `is ${formatCount(depth)} folders deep; PRDs may be at most ${formatCount(LIMITS.prdFolderDepth)} folders below \`${prdsDir}/\`.`,
+			hint: 'Move its PRDs to a folder nearer the top: every folder is a part of their ids and URLs.',
+		});
+		return;
+	}
+	let entries: Dirent[];
+	try {
+		entries = await readdir(absoluteDir, { withFileTypes: true });
+	} catch (error) {
+		problems.push({
+			file,
+			message: `the folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+			hint: 'Check that it is a readable folder, or rename it to start with `_` to keep it out of the site.',
+		});
+		return;
+	}
+	await scanFolder(walk, absoluteDir, path, depth, entries);
+}
+
+/** The problem of a symbolic link to a folder: no link is followed below the PRD folder. */
+const FOLDER_LINK = {
+	message: 'is a symbolic link to a folder: only real folders inside the PRD folder are read.',
+	hint: 'Replace the link with the folder itself, or remove it.',
+};
+
+/** Every folder with a valid PRD at any depth below it, read with its `_index.md`, sorted by path. */
+function listFolders(walk: Walk, prds: readonly Prd[]): PrdFolder[] {
+	const paths = new Set<string>();
+	for (const prd of prds) {
+		for (let folder = prd.folder; folder !== '' && !paths.has(folder); folder = folderOfId(folder)) paths.add(folder);
+	}
+	return [...paths].sort(comparePrdIds).map((path) => {
+		const { absoluteDir, index } = walk.folders.get(path)!;
+		return readPrdFolder(absoluteDir, path, `${walk.prdsDir}/${path}/${FOLDER_INDEX_NAME}`, index, walk.problems);
+	});
+}
+
+/** The close id by edit distance, else a PRD of another folder with the same name (`payments/checkout` for `checkout`). */
+function suggestId(value: string, ids: readonly string[]): string {
+	const close = suggest(value, ids);
+	if (close !== '') return close;
+	const name = lastSegmentOf(value);
+	const moved = ids.find((id) => lastSegmentOf(id) === name);
+	return moved === undefined ? '' : ` (did you mean "${quote(moved)}"?)`;
 }
 
 /** By name without extension, `.md` before `.markdown`: with both, the `.md` file keeps the id. */
@@ -163,7 +278,15 @@ function compareEntries(a: Dirent, b: Dirent): number {
 	return nameA.localeCompare(nameB) || rankA - rankB;
 }
 
-function readPrd(path: string, file: string, id: string, entry: Dirent, problems: Problem[], prefixes: readonly string[]): Prd | undefined {
+function readPrd(
+	path: string,
+	file: string,
+	id: string,
+	folder: string,
+	entry: Dirent,
+	problems: Problem[],
+	prefixes: readonly string[],
+): Prd | undefined {
 	if (entry.isSymbolicLink()) {
 		problems.push({ file, ...withoutOk(symbolicLink('PRD')) });
 		return undefined;
@@ -180,10 +303,11 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 		problems.push({ file, ...withoutOk(notRegularFile('PRD', describeFileType(entry))) });
 		return undefined;
 	}
-	if (!PRD_ID_PATTERN.test(id)) {
+	const name = lastSegmentOf(id);
+	if (!PRD_ID_PATTERN.test(name)) {
 		problems.push({
 			file,
-			message: `"${quote(id)}" cannot be a PRD id: ids are used in URLs.`,
+			message: `"${quote(name)}" cannot be a PRD id: ids are used in URLs.`,
 			hint: 'Rename the file using lowercase letters, digits and dashes only, e.g. `checkout-flow.md`.',
 		});
 		return undefined;
@@ -228,7 +352,7 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	const { title: written, ...fields } = result.data;
 	let title = written;
 	if (title === undefined) {
-		const derived = deriveTitle(parsed.body, parsed.bodyLine, id);
+		const derived = deriveTitle(parsed.body, parsed.bodyLine, name);
 		if (!derived.ok) {
 			problems.push({ file, field: 'title', message: derived.message, hint: derived.hint });
 			return undefined;
@@ -239,7 +363,7 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	const bodyLine = trimmedBodyLine(parsed.body, parsed.bodyLine);
 	const requirements = findRequirements(body, prefixes);
 	problems.push(...findDuplicateRequirements(requirements, file, bodyLine));
-	return { id, file, frontmatter, body, bodyLine, requirements };
+	return { id, folder, file, frontmatter, body, bodyLine, requirements };
 }
 
 /**
@@ -264,17 +388,6 @@ function findDuplicateRequirements(requirements: readonly Requirement[], file: s
 		});
 	}
 	return problems;
-}
-
-/** The message of a schema issue, naming the field by its full path (`tags[3]`). */
-function describeIssue({ issue, field, value, missing }: IssueContext): string {
-	if (missing) return `\`${field}\` is required.`;
-	if (issue.code === 'too_big' && issue.origin === 'string' && typeof value === 'string') {
-		// The schema trims values before it measures them.
-		return `\`${field}\` is ${formatCount(value.trim().length)} characters long; at most ${formatCount(Number(issue.maximum))} are allowed.`;
-	}
-	if (issue.code === 'custom' && issue.params?.['rule'] === ONE_LINE_RULE) return `\`${field}\` must be one line of text.`;
-	return issue.message;
 }
 
 function hintFor({ issue, field }: IssueContext): string {
@@ -309,23 +422,3 @@ function withoutOk({ message, hint }: { message: string; hint: string }): { mess
 	return { message, hint };
 }
 
-/** `, e.g. "checkout"` when a known value is one or two edits away from `value`. */
-function suggest(value: string, known: readonly string[]): string {
-	// The edit distance is at least the difference in length: a long value is never compared.
-	const close = known.find((candidate) => Math.abs(candidate.length - value.length) <= 2 && editDistance(candidate, value) <= 2);
-	return close ? ` (did you mean "${quote(close)}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-	const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-	for (let i = 1; i <= a.length; i++) {
-		let previous = row[0]!;
-		row[0] = i;
-		for (let j = 1; j <= b.length; j++) {
-			const current = row[j]!;
-			row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-			previous = current;
-		}
-	}
-	return row[b.length]!;
-}

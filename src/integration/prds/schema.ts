@@ -109,3 +109,14 @@ export const PrdFileFrontmatterSchema = z.strictObject({ title: title.optional()
 export type PrdFrontmatter = z.output<typeof PrdFrontmatterSchema>;
 
 export const PRD_FIELDS = Object.keys(PrdFrontmatterSchema.shape);
+
+/**
+ * Frontmatter of a folder's `_index.md`: the title and description of the folder's index page.
+ * Both optional; without a title the folder's name is made readable (`card-payments` -> `Card payments`).
+ */
+export const FolderFrontmatterSchema = z.strictObject(
+	{ title: title.optional(), description: text('description', { max: LIMITS.descriptionChars }).optional() },
+	FRONTMATTER_ERROR,
+);
+
+export const FOLDER_FIELDS = Object.keys(FolderFrontmatterSchema.shape);
