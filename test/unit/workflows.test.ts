@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -458,6 +458,10 @@ describe('workflow commands in the log', () => {
 				['added', 'package.json', sha('b'), ''],
 				['added', 'prds/../astro.config.mjs', sha('c'), ''],
 				['added', 'prds/sub/x.md', sha('d'), ''],
+				['added', 'prds/sub/../../x.md', sha('2'), ''],
+				['added', 'prds/_drafts/x.md', sha('3'), ''],
+				['added', 'prds/a/b/c/d/e/f/g/h/i/x.md', sha('4'), ''],
+				['removed', 'prds/sub/gone.md', '', ''],
 				['added', 'prds/Upper.md', sha('e'), ''],
 				['added', 'prds/link.md', 'not-a-sha', ''],
 				['removed', 'prds/gone.md', '', ''],
@@ -470,9 +474,11 @@ describe('workflow commands in the log', () => {
 			const result = await runStep(collect!.steps[0]!, 0, { PR: '7', REPO: 'o/r', GH_TOKEN: 't', PRDS_DIR: 'prds' }, { gh });
 			expect(result.code, result.output).toBe(0);
 			const taken = join(result.work, 'pr-prds');
-			expect((await readdir(join(taken, 'files'))).sort()).toEqual(['billing.md', 'new-name.md']);
+			// A PRD in a folder is taken at its path (at most 8 folders down, each a plain name).
+			expect((await readdir(join(taken, 'files'), { recursive: true })).sort()).toEqual(['billing.md', 'new-name.md', 'sub', 'sub/x.md']);
 			expect(await readFile(join(taken, 'files/billing.md'), 'utf8')).toBe(`blob repos/o/r/git/blobs/${sha('a')}\n`);
-			expect(await readFile(join(taken, 'removed.txt'), 'utf8')).toBe('prds/gone.md\nprds/old-name.md\n');
+			expect(await readFile(join(taken, 'files/sub/x.md'), 'utf8')).toBe(`blob repos/o/r/git/blobs/${sha('d')}\n`);
+			expect(await readFile(join(taken, 'removed.txt'), 'utf8')).toBe('prds/sub/gone.md\nprds/gone.md\nprds/old-name.md\n');
 			expect((await runStep(collect!.steps[0]!, 0, { PR: '7; rm -rf /', REPO: 'o/r', PRDS_DIR: 'prds' }, { gh })).code).toBe(1);
 
 			// Putting them in place checks the names again and removes only PRDs.
@@ -483,8 +489,15 @@ describe('workflow commands in the log', () => {
 			await mkdir(join(work, 'prds'));
 			await writeFile(join(work, 'pr-prds/files/ok.md'), 'ok');
 			await writeFile(join(work, 'pr-prds/files/package.json'), '{}');
-			await writeFile(join(work, 'pr-prds/removed.txt'), 'prds/gone.md\npackage.json\n');
+			await mkdir(join(work, 'pr-prds/files/team/eu'), { recursive: true });
+			await writeFile(join(work, 'pr-prds/files/team/eu/nested.md'), 'nested');
+			await mkdir(join(work, 'pr-prds/files/Bad'));
+			await writeFile(join(work, 'pr-prds/files/Bad/x.md'), 'bad');
+			await symlink(join(work, 'package.json'), join(work, 'pr-prds/files/team/link.md'));
+			await writeFile(join(work, 'pr-prds/removed.txt'), 'prds/gone.md\npackage.json\nprds/team/old.md\n');
 			await writeFile(join(work, 'prds/gone.md'), 'old');
+			await mkdir(join(work, 'prds/team'));
+			await writeFile(join(work, 'prds/team/old.md'), 'old');
 			await writeFile(join(work, 'package.json'), 'kept');
 			await writeFile(join(work, 'step.sh'), place.run!);
 			await new Promise((resolve, reject) =>
@@ -495,7 +508,8 @@ describe('workflow commands in the log', () => {
 					(error) => (error ? reject(new Error(error.message)) : resolve(undefined)),
 				),
 			);
-			expect((await readdir(join(work, 'prds'))).sort()).toEqual(['ok.md']);
+			expect((await readdir(join(work, 'prds'), { recursive: true })).sort()).toEqual(['ok.md', 'team', 'team/eu', 'team/eu/nested.md']);
+			expect(await readFile(join(work, 'prds/team/eu/nested.md'), 'utf8')).toBe('nested');
 			expect(await readFile(join(work, 'package.json'), 'utf8')).toBe('kept');
 		});
 	});
