@@ -5,6 +5,7 @@ import { formatProblems } from '../problems.ts';
 import { loadProject } from '../project.ts';
 import { problemsError, type CommandContext } from './commands.ts';
 import { CliError } from './errors.ts';
+import { assertIdArguments } from './id-argument.ts';
 import { readGitUserName } from './git.ts';
 import { logText } from './output.ts';
 
@@ -18,6 +19,7 @@ const REVIEWER_NAME = SpecMetadataSchema.shape.review.unwrap().shape.by;
  */
 export async function runApprove(context: CommandContext, id: string, by: string | undefined): Promise<number> {
 	const { root, config, io } = context;
+	assertIdArguments([id], config.prdsDir);
 	const reviewer = await resolveReviewer(root, by);
 	const report = await loadProject(root, config);
 	const specFile = `${config.specsDir}/${id}.md`;
@@ -35,7 +37,7 @@ export async function runApprove(context: CommandContext, id: string, by: string
 		const known = report.prds.map((candidate) => candidate.prd.id).join(', ');
 		throw new CliError(
 			`Unknown PRD id: ${logText(id, 200)}.`,
-			`Known ids: ${logText(known, 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md.`,
+			`Known ids: ${logText(known, 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md, with its folders (\`payments/checkout\`).`,
 		);
 	}
 	const { spec } = status;

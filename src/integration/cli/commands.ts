@@ -8,6 +8,7 @@ import { prepareSpecs, type CreateGenerator, type PreparedSpecs, type SkippedGen
 import { formatProblems } from '../problems.ts';
 import { filterByState, loadProject, type PrdWithSpec, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
+import { assertIdArguments } from './id-argument.ts';
 import { formatTable, logLines, logText, safeJson, type CliIO } from './output.ts';
 import { createProgressDisplay } from './progress.ts';
 
@@ -174,6 +175,7 @@ const TYPICAL_OUTPUT_TOKENS = 6000;
 /** `generate`: write the missing and stale specs (or the named ones, or all with --force). */
 export async function runGenerate(context: CommandContext, options: GenerateOptions): Promise<number> {
 	const { io } = context;
+	assertIdArguments(options.ids, context.config.prdsDir);
 	// The live display shows the targets the pipeline picks: it is set up on the `plan` event,
 	// before generation logs anything.
 	let display: ReturnType<typeof createProgressDisplay> | undefined;
@@ -228,7 +230,7 @@ function explainSkip(context: CommandContext, options: GenerateOptions, result: 
 			const known = new Set(result.report.prds.map((status) => status.prd.id));
 			throw new CliError(
 				`Unknown PRD id${skipped.ids.length > 1 ? 's' : ''}: ${logText(skipped.ids.join(', '), 300)}.`,
-				`Known ids: ${logText([...known].join(', '), 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md.`,
+				`Known ids: ${logText([...known].join(', '), 2000) || '(none)'}. An id is a file name in ${logText(config.prdsDir)}/ without .md, with its folders (\`payments/checkout\`).`,
 			);
 		}
 		case 'no-targets':

@@ -3,15 +3,16 @@ import { join } from 'node:path';
 
 import { structuredPatch } from 'diff';
 
-import { resolveInsideProject } from '../files/project-paths.ts';
+import { isRealSubfolder, resolveInsideProject } from '../files/project-paths.ts';
 import { readTextFile } from '../files/read-text-file.ts';
 import { LIMITS } from '../limits.ts';
 import { pairSections, type SectionDigest, type SectionVersions } from '../markdown/section-digests.ts';
 import { parseFrontmatter } from '../prds/frontmatter.ts';
-import { PRD_ID_PATTERN } from '../prds/schema.ts';
+import { folderOfId, isPrdId } from '../prds/ids.ts';
 import { scanPrds } from '../prds/scan.ts';
 import type { CommandContext } from './commands.ts';
 import { CliError } from './errors.ts';
+import { idHint, whyNotAnId } from './id-argument.ts';
 import { assertGitRepository, resolveCommit } from './git.ts';
 import { logText } from './output.ts';
 import { compareSpecWithCommit } from './spec-at-commit.ts';
@@ -74,12 +75,9 @@ export async function runDiff(context: CommandContext, options: DiffOptions): Pr
 async function assertKnownId(context: CommandContext, id: string): Promise<void> {
 	const { prdsDir } = context.config;
 	// The id names files: anything but an id is refused before it reaches a path.
-	const known = PRD_ID_PATTERN.test(id) && (await scanPrds(context.root, prdsDir)).fileIds.has(id);
+	const known = isPrdId(id) && (await scanPrds(context.root, prdsDir)).fileIds.has(id);
 	if (known) return;
-	throw new CliError(
-		`Unknown PRD id "${logText(id, 100)}".`,
-		`An id is the name of a PRD file in ${logText(prdsDir)}/ without .md; \`prd-specs status\` lists them.`,
-	);
+	throw new CliError(`Unknown PRD id "${logText(id, 100)}".${whyNotAnId(id)}`, idHint(prdsDir));
 }
 
 /** The body of `<specsDir>/<id>.md` in the work tree (frontmatter skipped, valid or not); undefined when there is no such file. */
@@ -89,6 +87,14 @@ async function readWorkTreeBody(root: string, specsDir: string, id: string): Pro
 	if (folder.status === 'missing') return undefined;
 	if (folder.status !== 'inside') {
 		throw new CliError(`The spec folder ${logText(specsDir)} cannot be read.`, 'Make `specsDir` a readable folder inside the project.', 1);
+	}
+	// Never through a link: the cache's folders are real folders (see `readSpecCache`).
+	if (!isRealSubfolder(folder.realPath, folderOfId(id))) {
+		throw new CliError(
+			`${logText(file)} is in a folder that is a symbolic link, so it is not read.`,
+			'Make the folders of the spec cache real folders.',
+			1,
+		);
 	}
 	const path = join(folder.realPath, `${id}.md`);
 	const exists = await lstat(path).then(

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import { PRD_ID_PATTERN } from '../prds/schema.ts';
+import { isPrdId } from '../prds/ids.ts';
 import { FUNCTIONAL_HEADINGS, NON_FUNCTIONAL_HEADINGS, proposeRequirementIds, type ProposedId } from '../prds/proposed-ids.ts';
 import { findRequirements } from '../prds/requirements.ts';
 import { scanPrds, type Prd } from '../prds/scan.ts';
 import type { CommandContext } from './commands.ts';
 import { CliError } from './errors.ts';
+import { idHint, whyNotAnId } from './id-argument.ts';
 import { logText } from './output.ts';
 
 /** The headings `ids` looks under, for messages. */
@@ -30,13 +31,8 @@ export async function runIds(context: CommandContext, id: string, write: boolean
 		);
 	}
 	// The id names a file: anything but an id is refused before it reaches a path.
-	const scan = PRD_ID_PATTERN.test(id) ? await scanPrds(root, config.prdsDir, prefixes) : undefined;
-	if (!scan?.fileIds.has(id)) {
-		throw new CliError(
-			`Unknown PRD id "${logText(id, 100)}".`,
-			`An id is the name of a PRD file in ${logText(config.prdsDir)}/ without .md; \`prd-specs status\` lists them.`,
-		);
-	}
+	const scan = isPrdId(id) ? await scanPrds(root, config.prdsDir, prefixes) : undefined;
+	if (!scan?.fileIds.has(id)) throw new CliError(`Unknown PRD id "${logText(id, 100)}".${whyNotAnId(id)}`, idHint(config.prdsDir));
 	const prd = scan.prds.find((candidate) => candidate.id === id);
 	if (!prd) {
 		throw new CliError(

@@ -1,5 +1,6 @@
 import type { IssueContext } from '../schema-problems.ts';
 import { truncate } from '../text/plain-text.ts';
+import { lastSegmentOf } from './ids.ts';
 import { formatCount, ONE_LINE_RULE } from './schema.ts';
 
 /**
@@ -31,6 +32,19 @@ export function suggest(value: string, known: readonly string[]): string {
 	// The edit distance is at least the difference in length: a long value is never compared.
 	const close = known.find((candidate) => Math.abs(candidate.length - value.length) <= 2 && editDistance(candidate, value) <= 2);
 	return close ? ` (did you mean "${quote(close)}"?)` : '';
+}
+
+/**
+ * `, e.g. "payments/checkout"`: a known id one or two edits away from `value`, else one with the
+ * same last segment (a PRD moved into a folder keeps its file name).
+ */
+export function suggestId(value: string, ids: Iterable<string>): string {
+	const known = [...ids];
+	const close = suggest(value, known);
+	if (close !== '') return close;
+	const name = lastSegmentOf(value);
+	const moved = known.find((id) => lastSegmentOf(id) === name);
+	return moved === undefined ? '' : ` (did you mean "${quote(moved)}"?)`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -8,7 +8,7 @@ import { LIMITS } from '../limits.ts';
 import type { Problem } from '../problems.ts';
 import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts';
 import { deriveTitle } from './derived-title.ts';
-import { describeIssue, quote, suggest } from './field-problems.ts';
+import { describeIssue, quote, suggest, suggestId } from './field-problems.ts';
 import { FOLDER_INDEX_NAME, readPrdFolder, type PrdFolder } from './folders.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
 import { comparePrdIds, folderOfId, lastSegmentOf } from './ids.ts';
@@ -256,15 +256,6 @@ function listFolders(walk: Walk, prds: readonly Prd[]): PrdFolder[] {
 		const { absoluteDir, index } = walk.folders.get(path)!;
 		return readPrdFolder(absoluteDir, path, `${walk.prdsDir}/${path}/${FOLDER_INDEX_NAME}`, index, walk.problems);
 	});
-}
-
-/** The close id by edit distance, else a PRD of another folder with the same name (`payments/checkout` for `checkout`). */
-function suggestId(value: string, ids: readonly string[]): string {
-	const close = suggest(value, ids);
-	if (close !== '') return close;
-	const name = lastSegmentOf(value);
-	const moved = ids.find((id) => lastSegmentOf(id) === name);
-	return moved === undefined ? '' : ` (did you mean "${quote(moved)}"?)`;
 }
 
 /** By name without extension, `.md` before `.markdown`: with both, the `.md` file keeps the id. */

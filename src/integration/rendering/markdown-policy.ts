@@ -1,3 +1,4 @@
+import { suggestId } from '../prds/field-problems.ts';
 import type { Problem } from '../problems.ts';
 import { isPlainLanguage, sanitizeCodeOptions } from './code-options.ts';
 import type { BrokenDiagram } from './diagram-check.ts';
@@ -37,7 +38,7 @@ export function decideUrl(url: string, filePath: string | undefined, policy: Mar
 			file: policy.relativePath(filePath),
 			field: `link ${url}`,
 			message: `points at the ${kind} "${link.id}", which does not exist.`,
-			hint: `Use the id of a PRD (its file name without \`.md\`): \`${link.scheme}:<id>\`.`,
+			hint: `Use the id of a PRD (its file name without \`.md\`): \`${link.scheme}:<id>\`${suggestId(link.id, policy.knownIds())}.`,
 		});
 		return { action: 'keep' };
 	}
