@@ -54,6 +54,15 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 		expect(getMain(await readPage(dir, 'guides/writing'))).toContain('<a href="/prds/billing/">billing PRD</a>');
 	});
 
+	test('a PRD in a folder has its pages at its path; related and prd: links between folders resolve both ways', async () => {
+		const child = getMain(await readPage(dir, 'prds/nested/hostile-child'));
+		expect(child).toContain('<a href="/prds/hostile/">the hostile PRD</a>');
+		expect(child).toContain('<a href="/specs/nested/hostile-child/">');
+		expect(getMain(await readPage(dir, 'specs/nested/hostile-child'))).toContain('<a href="/prds/nested/hostile-child/">');
+		// `hostile` is referenced by the PRD in the folder.
+		expect(getMain(await readPage(dir, 'prds/hostile'))).toContain('<a href="/prds/nested/hostile-child/">');
+	});
+
 	test('the XSS corpus is inert in the PRD page, the spec page and the overview', async () => {
 		for (const path of HOSTILE_PAGES.map((page) => page.slice(1, -1))) {
 			// Parsed as a browser parses it: markup inside an attribute value (a code block's copy
@@ -108,6 +117,9 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 			'h ‹/title›‹script›window.__pwned_heading_title=1‹/script› | Fixture docs',
 		);
 		expect(pages.get('/prds/billing/')).toContain('x ‹/title›‹script›window.__pwned_title=1‹/script›</span>');
+		expect(/<title>(.*)<\/title>/.exec(pages.get('/prds/nested/hostile-child/')!)![1]).toBe(
+			'n ‹/title›‹script›window.__pwned_nested_title=1‹/script› | Fixture docs',
+		);
 	});
 
 	test('nothing of a PRD or spec loads from another site, and their pages carry a Content-Security-Policy', async () => {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { prdSource, writeFreshSpec } from './files.ts';
@@ -23,6 +23,11 @@ export const PWNED_GLOBALS = [
 	'__pwned_gantt',
 	'__pwned_heading_title',
 	'__pwned_broken_diagram',
+	'__pwned_nested_title',
+	'__pwned_nested_spec_title',
+	'__pwned_folder_title',
+	'__pwned_folder_description',
+	'__pwned_folder_body',
 ];
 
 /** Pages that carry hostile content. */
@@ -32,6 +37,8 @@ export const HOSTILE_PAGES = [
 	'/specs/placeholder/',
 	'/prds/title-from-heading/',
 	'/specs/title-from-heading/',
+	'/prds/nested/hostile-child/',
+	'/specs/nested/hostile-child/',
 	'/prds/',
 	'/open-questions/',
 ];
@@ -43,8 +50,10 @@ const SECTION_TRAPS =
 /**
  * Adds hostile PRDs and specs to a site: `hostile` (a PRD and its spec made of the XSS corpus and
  * the hostile-content corpus, with titles that close `<title>`), `placeholder` (a hostile title
- * and no spec), `title-from-heading` (no frontmatter: a hostile title in its heading), and `victim` (a spec whose open questions come after the hostile spec's on the
- * shared page). Every URL that would load something points at `trap` (an origin such as
+ * and no spec), `title-from-heading` (no frontmatter: a hostile title in its heading), `victim` (a spec whose open questions come after the hostile spec's on the
+ * shared page), and `nested/hostile-child` (a PRD in a folder, with the corpus, a hostile
+ * title and spec, related to `hostile`) in a folder `nested` whose `_index.md` has a hostile title,
+ * description and body. Every URL that would load something points at `trap` (an origin such as
  * `http://127.0.0.1:1234`), which browser tests watch.
  */
 export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'): Promise<void> {
@@ -69,6 +78,29 @@ export async function addHostileContent(dir: string, trap = 'http://127.0.0.1:9'
 	await writeFile(
 		join(dir, 'prds/title-from-heading.md'),
 		'# PRD: h </title><script>window.__pwned_heading_title=1</script>\n\n## Goal\n\nShip it.\n',
+	);
+	await mkdir(join(dir, 'prds/nested'));
+	await writeFile(
+		join(dir, 'prds/nested/hostile-child.md'),
+		prdSource(
+			'title: "n </title><script>window.__pwned_nested_title=1</script>"\nrelated: [hostile]',
+			`See [the hostile PRD](prd:hostile).\n\n${body}`,
+		),
+	);
+	await writeFreshSpec(
+		dir,
+		'nested/hostile-child',
+		specText('Nested child').replace(
+			'# Technical Specification: Nested child',
+			'# Technical Specification: n </title><script>window.__pwned_nested_spec_title=1</script>',
+		),
+	);
+	await writeFile(
+		join(dir, 'prds/nested/_index.md'),
+		prdSource(
+			'title: "f </title><script>window.__pwned_folder_title=1</script>"\ndescription: "<img src=x onerror=window.__pwned_folder_description=1>"',
+			`<script>window.__pwned_folder_body=1</script>\n\n${body}`,
+		),
 	);
 	await writeFile(join(dir, 'prds/victim.md'), prdSource('title: Victim'));
 	await writeFreshSpec(
