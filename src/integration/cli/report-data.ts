@@ -109,11 +109,15 @@ export async function collectChangeReport(
 		}
 		entries.push(entry);
 	}
-	// A PRD file the change deletes: directly in the PRD folder, no longer on disk.
+	// A PRD file the change deletes: in the PRD folder or one of its folders the scan reads, no longer on disk.
 	const removedPrds = [...changed].filter(
 		(file) =>
 			file.startsWith(`${config.prdsDir}/`) &&
-			!file.slice(config.prdsDir.length + 1).includes('/') &&
+			file
+				.slice(config.prdsDir.length + 1)
+				.split('/')
+				.slice(0, -1)
+				.every((folder) => !folder.startsWith('_') && !folder.startsWith('.')) &&
 			/\.mdx?$/i.test(file) &&
 			!prdFiles.has(file) &&
 			!existsSync(join(root, file)),
