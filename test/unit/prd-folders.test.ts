@@ -211,14 +211,17 @@ describe('PRDs in folders', () => {
 
 		test('above the limit the scan stops, with one problem that says how to fix it', async () => {
 			limits.prdFiles = 3;
-			const { prds, problems } = await scan({
+			const { prds, problems, folders } = await scan({
 				'prds/a.md': prdSource('title: A'),
 				'prds/b/one.md': prdSource('title: One'),
 				'prds/b/two.md': prdSource('title: Two'),
+				// The limit is reached inside `b`: `b` is still listed, with the PRDs read there.
+				'prds/b/zz.md': prdSource('title: ZZ'),
 				'prds/c/three.md': prdSource('title: Three'),
 				'prds/d.md': prdSource('title: D'),
 			});
 			expect(prds.map((prd) => prd.id)).toEqual(['a', 'b/one', 'b/two']);
+			expect(folders.map((folder) => folder.path)).toEqual(['b']);
 			expect(formatProblems(problems)).toBe(
 				'- prds: holds more than 3 PRD files (counting its sub-folders), so the rest are not read. Keep at most 3 PRDs in `prds/`: move old ones out of it, or into a folder whose name starts with `_` (which is skipped).',
 			);

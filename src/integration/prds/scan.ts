@@ -160,7 +160,8 @@ async function scanFolder(walk: Walk, absoluteDir: string, path: string, depth: 
 	const filesBefore = walk.files.size;
 	let index: Dirent | undefined;
 	for (const entry of entries.sort(compareEntries)) {
-		if (walk.count > LIMITS.prdFiles) return;
+		// Past the limit the walk stops, but this folder still records the PRDs it read.
+		if (walk.count > LIMITS.prdFiles) break;
 		const name = entry.name;
 		const file = `${prdsDir}/${path === '' ? '' : `${path}/`}${name}`;
 		// A sub-folder's `_index.md` describes it; the top folder's is skipped like any `_` file.
@@ -185,7 +186,7 @@ async function scanFolder(walk: Walk, absoluteDir: string, path: string, depth: 
 				message: `holds more than ${formatCount(LIMITS.prdFiles)} PRD files (counting its sub-folders), so the rest are not read.`,
 				hint: `Keep at most ${formatCount(LIMITS.prdFiles)} PRDs in \`${prdsDir}/\`: move old ones out of it, or into a folder whose name starts with \`_\` (which is skipped).`,
 			});
-			return;
+			break;
 		}
 		const stem = name.slice(0, -extension.length);
 		const id = path === '' ? stem : `${path}/${stem}`;
