@@ -5,6 +5,7 @@ import type { PrdSpecsConfig } from './config.ts';
 import { findMissingSections } from './markdown/sections.ts';
 import { loadTemplate, type PromptTemplate } from './prompt/template.ts';
 import type { Problem } from './problems.ts';
+import type { PrdFolder } from './prds/folders.ts';
 import { scanPrds, type Prd } from './prds/scan.ts';
 import { describeTraceGaps, traceSpec, type SpecTrace } from './prds/trace.ts';
 
@@ -27,6 +28,8 @@ export interface PrdWithSpec {
 export interface ProjectReport {
 	template?: PromptTemplate;
 	prds: PrdWithSpec[];
+	/** Every folder holding a PRD at some depth, sorted by path; none for a flat PRD folder. */
+	folders: PrdFolder[];
 	/** Bad input: the build cannot go on until they are fixed. */
 	problems: Problem[];
 	/** Worth telling, not worth failing for. */
@@ -47,7 +50,7 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 	]);
 	const problems = [...scan.problems, ...cache.problems];
 	const warnings: Problem[] = [];
-	if (!templateResult.ok) return { prds: [], problems: [templateResult.problem, ...problems], warnings };
+	if (!templateResult.ok) return { prds: [], folders: [], problems: [templateResult.problem, ...problems], warnings };
 	const template = templateResult.template;
 
 	const prds = scan.prds.map((prd): PrdWithSpec => {
@@ -80,7 +83,7 @@ export async function loadProject(root: string, options: ProjectOptions): Promis
 			hint: 'Delete the spec if the PRD was removed on purpose, or restore the PRD.',
 		});
 	}
-	return { template, prds, problems, warnings };
+	return { template, prds, folders: scan.folders, problems, warnings };
 }
 
 /** PRDs whose spec is in the given states. */

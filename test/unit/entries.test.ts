@@ -12,6 +12,7 @@ function status(id: string, frontmatter: Record<string, unknown>, state: PrdWith
 	return {
 		prd: {
 			id,
+			folder: '',
 			file: `prds/${id}.md`,
 			frontmatter: PrdFrontmatterSchema.parse(frontmatter),
 			body: `# ${id}\n\n## Goal\n\nText of ${id}.`,
@@ -41,6 +42,7 @@ function status(id: string, frontmatter: Record<string, unknown>, state: PrdWith
 }
 
 const report: ProjectReport = {
+	folders: [],
 	problems: [],
 	warnings: [],
 	prds: [
@@ -111,7 +113,9 @@ describe('buildEntries', () => {
 
 	test('a spec made stale by the prompt template says so on both pages, not that the PRD changed', () => {
 		const stale = { ...status('search', { title: 'Search' }, 'stale', {}), staleBecause: 'template' as const };
-		const pages = new Map(buildEntries({ prds: [stale], problems: [], warnings: [] }, options).map((entry) => [entry.id, entry]));
+		const pages = new Map(
+			buildEntries({ prds: [stale], folders: [], problems: [], warnings: [] }, options).map((entry) => [entry.id, entry]),
+		);
 		expect(pages.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]\nThe prompt template changed after its');
 		expect(pages.get('specs/search')!.body).toContain('The prompt template changed after this specification was generated');
 		expect(pages.get('open-questions')!.body).toContain('which is stale: the prompt template changed after these were written');

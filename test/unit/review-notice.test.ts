@@ -74,6 +74,7 @@ describe('spec pages and the overview', () => {
 		return {
 			prd: {
 				id,
+				folder: '',
 				file: `prds/${id}.md`,
 				frontmatter: PrdFrontmatterSchema.parse({ title: id }),
 				body: `# ${id}\n\nText.`,
@@ -92,6 +93,7 @@ describe('spec pages and the overview', () => {
 	};
 	const entries = buildEntries(
 		{
+			folders: [],
 			problems: [],
 			warnings: [],
 			prds: [

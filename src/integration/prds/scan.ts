@@ -10,6 +10,7 @@ import type { Problem } from '../problems.ts';
 import { schemaIssuesToProblems, type IssueContext } from '../schema-problems.ts';
 import { truncate } from '../text/plain-text.ts';
 import { deriveTitle } from './derived-title.ts';
+import type { PrdFolder } from './folders.ts';
 import { parseFrontmatter, trimmedBodyLine } from './frontmatter.ts';
 import { DEFAULT_REQUIREMENT_PREFIXES, findRequirements, type Requirement } from './requirements.ts';
 import { formatCount, ONE_LINE_RULE, PRD_FIELDS, PRD_ID_PATTERN, PrdFileFrontmatterSchema, TOTAL_LENGTH_RULE, type PrdFrontmatter } from './schema.ts';
@@ -18,8 +19,12 @@ export const PRD_EXTENSIONS = ['.md', '.markdown'];
 
 /** A PRD whose file and frontmatter are valid. */
 export interface Prd {
-	/** File name without extension; the page is `/prds/<id>/`. */
+	/** Path under the PRD folder without extension, `/`-separated: `checkout`, `payments/checkout`.
+	 * Each segment matches PRD_ID_PATTERN (lowercase letters, digits, dashes). The PRD page is
+	 * `/prds/<id>/`, the spec page `/specs/<id>/`, the cached spec `<specsDir>/<id>.md`. */
 	id: string;
+	/** Folder of the PRD under the PRD folder: '' at the top, else `payments` or `payments/eu`. */
+	folder: string;
 	/** Path relative to the project root, with `/` separators. */
 	file: string;
 	frontmatter: PrdFrontmatter;
@@ -38,6 +43,8 @@ export interface PrdScan {
 	skipped: string[];
 	/** Id of every PRD file found, valid or not. */
 	fileIds: Set<string>;
+	/** Every folder holding a valid PRD at some depth, sorted by path (PROVISIONAL: this flat scan finds none). */
+	folders: PrdFolder[];
 }
 
 /** Files in the PRD folder that are documentation for authors, not PRDs. */
@@ -62,7 +69,7 @@ function quote(value: string): string {
 export async function scanPrds(root: string, prdsDir: string, prefixes: readonly string[] = DEFAULT_REQUIREMENT_PREFIXES): Promise<PrdScan> {
 	const problems: Problem[] = [];
 	const skipped: string[] = [];
-	const empty = (): PrdScan => ({ prds: [], problems, skipped, fileIds: new Set() });
+	const empty = (): PrdScan => ({ prds: [], problems, skipped, fileIds: new Set(), folders: [] });
 	const folder = await resolveInsideProject(root, prdsDir);
 	if (folder.status === 'missing') return empty();
 	if (folder.status === 'outside') {
@@ -149,7 +156,7 @@ export async function scanPrds(root: string, prdsDir: string, prefixes: readonly
 		});
 	}
 
-	return { prds: [...byId.values()], problems, skipped, fileIds };
+	return { prds: [...byId.values()], problems, skipped, fileIds, folders: [] };
 }
 
 /** By name without extension, `.md` before `.markdown`: with both, the `.md` file keeps the id. */
@@ -239,7 +246,7 @@ function readPrd(path: string, file: string, id: string, entry: Dirent, problems
 	const bodyLine = trimmedBodyLine(parsed.body, parsed.bodyLine);
 	const requirements = findRequirements(body, prefixes);
 	problems.push(...findDuplicateRequirements(requirements, file, bodyLine));
-	return { id, file, frontmatter, body, bodyLine, requirements };
+	return { id, folder: '', file, frontmatter, body, bodyLine, requirements };
 }
 
 /**
