@@ -94,7 +94,13 @@ describe('a listed sidebar with folders', () => {
 		const group = buildSidebarGroup(nested, { label: 'Specs', layout: 'flat' }, false, false);
 		const [requirements, specs] = group.items!;
 		expect(requirements!.items!.map((item) => item.slug ?? item.label)).toEqual(['prds/alpha', 'prds/zeta', 'Payments ‹img src=x›']);
-		expect(slugs(specs!)).toEqual(['specs/alpha', 'specs/zeta', 'specs/payments/checkout', 'specs/payments/refunds', 'specs/payments/eu/sepa']);
+		expect(slugs(specs!)).toEqual([
+			'specs/alpha',
+			'specs/zeta',
+			'specs/payments/checkout',
+			'specs/payments/refunds',
+			'specs/payments/eu/sepa',
+		]);
 	});
 });
 
