@@ -5,8 +5,8 @@ import { schemaIssuesToProblems } from './schema-problems.ts';
 
 /**
  * `sidebar.listUpTo`'s default: above this many PRDs the sidebar no longer lists them. Measured on
- * built pages: each listed PRD adds two sidebar links of about 170 bytes of HTML to every page, and
- * Starlight's chrome without our group is about 20 KB; 50 PRDs keep a page's chrome under 40 KB.
+ * built pages: each listed PRD adds two sidebar links of about 180 bytes of HTML to every page, and
+ * Starlight's chrome with the compact group is about 20 KB; 50 PRDs keep a page's chrome under 40 KB.
  */
 export const DEFAULT_LIST_UP_TO = 50;
 

@@ -48,6 +48,8 @@ export function buildIndexEntries(report: ProjectReport, options: IndexPageOptio
 						description: `Every PRD whose status is ${status}.`,
 						intro: [`${countPrds(prds.length)} with the status *${status}*.`],
 						empty: '',
+						// Rows of the overview again: search finds them there.
+						data: { pagefind: false },
 					},
 					prds,
 					table,
@@ -66,6 +68,8 @@ export function buildIndexEntries(report: ProjectReport, options: IndexPageOptio
 						description: `Every PRD whose technical specification is ${state}.`,
 						intro: [`${countPrds(prds.length)} whose spec is *${STATE_LABELS[state].toLowerCase()}*.`],
 						empty: '',
+						// Rows of the overview again: search finds them there.
+						data: { pagefind: false },
 					},
 					prds,
 					table,
