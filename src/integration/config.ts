@@ -3,6 +3,13 @@ import { z } from 'astro/zod';
 import { throwPluginError } from './error.ts';
 import { schemaIssuesToProblems } from './schema-problems.ts';
 
+/**
+ * `sidebar.listUpTo`'s default: above this many PRDs the sidebar no longer lists them. Measured on
+ * built pages: each listed PRD adds two sidebar links of about 180 bytes of HTML to every page, and
+ * Starlight's chrome with the compact group is about 20 KB; 50 PRDs keep a page's chrome under 40 KB.
+ */
+export const DEFAULT_LIST_UP_TO = 50;
+
 /** Name of the environment variable that turns strict mode on (`1`/`true`) or off (`0`/`false`). */
 export const STRICT_ENV_VAR = 'PRD_SPECS_STRICT';
 /** Name of the environment variable that keeps the build from calling the API (`1`/`true`). */
@@ -176,6 +183,18 @@ export const PrdSpecsConfigSchema = z
 					 * @default 'auto'
 					 */
 					layout: z.enum(['auto', 'grouped', 'flat'], { error: '`sidebar.layout` must be `auto`, `grouped` or `flat`.' }).default('auto'),
+					/**
+					 * Up to this many PRDs the group lists every one (as `layout` says). Above it the group
+					 * is compact: the overview, open questions, the folders (each a link to its index page,
+					 * the current page's opened), the pages by status, and the current PRD with its spec, so
+					 * that a page's size does not grow with the number of PRDs.
+					 * @default 50 (`DEFAULT_LIST_UP_TO`)
+					 */
+					listUpTo: z
+						.number({ error: '`sidebar.listUpTo` must be a whole number of PRDs, 0 or more.' })
+						.int({ error: '`sidebar.listUpTo` must be a whole number of PRDs, 0 or more.' })
+						.min(0, { error: '`sidebar.listUpTo` must be a whole number of PRDs, 0 or more.' })
+						.default(DEFAULT_LIST_UP_TO),
 				}),
 			])
 			.prefault({}),

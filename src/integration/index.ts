@@ -7,7 +7,8 @@ import mermaid from 'astro-mermaid';
 import { resolveReviewRequired, resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
 import { prepareSpecs } from './pipeline.ts';
 import { findSitePolicies } from './rendering/content-security-policy.ts';
-import { buildSidebarGroup } from './rendering/sidebar.ts';
+import { buildSidebarGroup, isCompactSidebar } from './rendering/sidebar.ts';
+import { TABLE_SCRIPT_PATH } from './rendering/table-script.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 import { reportProjectState } from './report-state.ts';
 import { createBuildState, setBuildState } from './build-state.ts';
@@ -53,6 +54,17 @@ const mermaidChunkLimit: AstroIntegration = {
 			if (config.vite.build?.chunkSizeWarningLimit === undefined) {
 				updateConfig({ vite: { build: { chunkSizeWarningLimit: MERMAID_CHUNK_LIMIT_KB } } });
 			}
+		},
+	},
+};
+
+/** Serves the script that filters and sorts the PRD tables (see `getTableScriptHead`) as a file of the site. */
+const tableScriptRoute: AstroIntegration = {
+	name: 'astro-prd-specs/table-script',
+	hooks: {
+		'astro:config:setup': ({ injectRoute }) => {
+			// A URL, not the package's name: Astro reads an injected route's file from the project otherwise.
+			injectRoute({ pattern: `/${TABLE_SCRIPT_PATH}`, entrypoint: new URL('./table-script-route.js', import.meta.url), prerender: true });
 		},
 	},
 };
@@ -157,6 +169,7 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				);
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
+				addIntegration(tableScriptRoute);
 
 				if (config.sidebar !== false) {
 					// Our nodes are Starlight sidebar items (slug links and groups), in a narrower type.
@@ -164,8 +177,11 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					const existing = starlightConfig.sidebar ?? [];
 					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
 					// Keeps the group current while `astro dev` runs (PRDs added or removed, specs turning
-					// stale); a build's sidebar is already current.
-					if (command === 'dev') addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
+					// stale). In a build, shapes it per page when it is compact (the config's group holds no
+					// PRD), and sets prev/next when the sidebar's order is not the PRDs' (see the middleware).
+					if (command === 'dev' || isCompactSidebar(config.sidebar, report.prds.length) || report.folders.length > 0) {
+						addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
+					}
 				}
 				if (starlightConfig.expressiveCode !== false) {
 					// The spec template (so every generated spec) has an ```env block: shiki knows it as `dotenv`.

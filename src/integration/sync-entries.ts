@@ -30,6 +30,7 @@ export function buildPageEntries(context: LoaderContext, state: BuildState, repo
 		overview: state.config.overview,
 		openQuestions: state.config.openQuestions,
 		pairedPagination: isGroupedLayout(state.config.sidebar, report.prds.length),
+		listUpTo: state.config.sidebar === false ? undefined : state.config.sidebar.listUpTo,
 		specsDir: state.config.specsDir,
 		policy: state.config,
 		sitePolicies: state.sitePolicies ?? [],

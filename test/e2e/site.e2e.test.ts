@@ -104,6 +104,36 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 		await page.close();
 	});
 
+	test('the overview table filters by text, status and spec state, and sorts by a column, hostile titles shown as text', async () => {
+		const { page, problems } = await open('/prds/');
+		const rows = page.locator('main table tbody tr');
+		const visible = () =>
+			rows.evaluateAll((all) => all.filter((row) => !(row as HTMLElement).hidden).map((row) => row.querySelector('a')!.textContent));
+		const total = await rows.count();
+		expect(total).toBeGreaterThan(4);
+		await page.locator('main input[type="search"]').fill('billing');
+		expect(await visible()).toEqual(['Usage-based billing']);
+		await page.locator('main input[type="search"]').fill('');
+		await page.locator('main select[aria-label="Spec filter"]').selectOption('Missing');
+		expect((await visible()).length).toBeGreaterThan(0);
+		expect(await visible()).not.toContain('Usage-based billing');
+		await page.locator('main select[aria-label="Spec filter"]').selectOption('');
+		expect((await visible()).length).toBe(total);
+		const header = page.locator('main table thead th').first();
+		await header.locator('button').click();
+		expect(await header.getAttribute('aria-sort')).toBe('ascending');
+		const ascending = await visible();
+		expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' })));
+		await header.locator('button').click();
+		expect(await header.getAttribute('aria-sort')).toBe('descending');
+		expect(await visible()).toEqual([...ascending].reverse());
+		// The hostile title is a row's text; nothing of it ran.
+		expect(ascending.some((title) => title.includes('</title><script>'))).toBe(true);
+		expect(await page.evaluate(() => '__pwned_title' in window)).toBe(false);
+		expect(problems).toEqual([]);
+		await page.close();
+	});
+
 	test('mermaid blocks become SVG, and switching to the dark theme renders them again', async () => {
 		const { page, problems } = await open('/specs/billing/');
 		await waitForDiagrams(page);

@@ -12,7 +12,7 @@ describe('validateConfig', () => {
 			strict: false,
 			overview: { slug: 'prds', title: 'Product requirements' },
 			openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
-			sidebar: { label: 'Specifications', position: 'start', layout: 'auto' },
+			sidebar: { label: 'Specifications', position: 'start', layout: 'auto', listUpTo: 50 },
 			mermaid: true,
 			generation: {
 				model: 'gpt-6.1-terra',

@@ -1,5 +1,5 @@
 import type { PrdSpecsConfig } from '../config.ts';
-import type { PageKind } from './entries.ts';
+import type { PageKind } from './docs-entry.ts';
 
 /** A Starlight `head` entry. */
 export interface HeadEntry {
