@@ -39,6 +39,7 @@ export const HOSTILE_PAGES = [
 	'/specs/title-from-heading/',
 	'/prds/nested/hostile-child/',
 	'/specs/nested/hostile-child/',
+	'/prds/nested/',
 	'/prds/',
 	'/open-questions/',
 ];
