@@ -51,9 +51,16 @@ export async function checkLinks(distDir: string, base: string, previous?: unkno
 	const basePath = `/${base.replace(/^\/+|\/+$/g, '')}`.replace(/\/$/, '');
 	const files = await listFiles(distDir);
 	const kept = readRecord(previous, base);
+	// Pages link to the same paths over and over (the sidebar's): each is looked up once.
+	const found = new Map<string, boolean>();
 	const exists = (path: string) => {
-		const file = posix.normalize(path).replace(/^\/+/, '');
-		return files.has(file) || files.has(posix.join(file, 'index.html')) || files.has(`${file.replace(/\/$/, '')}.html`);
+		let result = found.get(path);
+		if (result === undefined) {
+			const file = posix.normalize(path).replace(/^\/+/, '');
+			result = files.has(file) || files.has(posix.join(file, 'index.html')) || files.has(`${file.replace(/\/$/, '')}.html`);
+			found.set(path, result);
+		}
+		return result;
 	};
 	// Every page repeats the sidebar's links: an absolute link is resolved once for the whole site.
 	const absolute = new Map<string, string | undefined>();
