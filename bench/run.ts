@@ -14,6 +14,7 @@ import { startFakeOpenAI } from '../test/helpers/openai-server.ts';
 import { appNameOf, specText } from '../test/helpers/spec-text.ts';
 import { serveStatic } from '../test/helpers/static-server.ts';
 import { readSamples, writeProject, type Sample } from './fixtures.ts';
+import { benchScale } from './scale.ts';
 
 const PACKAGE_ROOT = new URL('../', import.meta.url).pathname;
 // Inside the package, so that the sites resolve `astro` and `astro-prd-specs`.
@@ -55,16 +56,34 @@ ${loader === 'prd' ? "import { prdSpecsLoader } from 'astro-prd-specs/loader';" 
 export const collections = { docs: defineCollection({ loader: ${loader === 'prd' ? 'prdSpecsLoader()' : 'docsLoader()'}, schema: docsSchema() }) };
 `;
 
+export interface SiteOptions {
+	/** Directory name under bench/.work: `build` for the warm builds, `scale` for the scale row. */
+	name?: string;
+	/** `prdSpecs()` options, as JavaScript source. */
+	pluginOptions?: string;
+	/**
+	 * Starlight's `sidebar` option of both sites, as JavaScript source (the integration adds its
+	 * group to it); unset: the plain site gets Starlight's own, listing every page.
+	 */
+	sidebar?: string;
+}
+
 /** The same PRD and spec markdown as a site with the integration, and as plain Starlight pages. */
-async function writeSites(count: number, samples: Sample[]): Promise<{ integration: string; plain: string }> {
-	const integration = join(WORK, `build-${count}-integration`);
-	const plain = join(WORK, `build-${count}-plain`);
+export async function writeSites(
+	count: number,
+	samples: Sample[],
+	options: SiteOptions = {},
+): Promise<{ integration: string; plain: string }> {
+	const name = options.name ?? 'build';
+	const integration = join(WORK, `${name}-${count}-integration`);
+	const plain = join(WORK, `${name}-${count}-plain`);
+	const sidebar = options.sidebar ? `sidebar: ${options.sidebar}, ` : '';
 	await writeProject(integration, count, samples);
 	await mkdir(join(integration, 'src/content/docs'), { recursive: true });
 	await writeFile(join(integration, 'src/content/docs/index.md'), '---\ntitle: Home\n---\nBenchmark site.\n');
 	await writeFile(
 		join(integration, 'astro.config.mjs'),
-		"import starlight from '@astrojs/starlight';\nimport { defineConfig } from 'astro/config';\nimport prdSpecs from 'astro-prd-specs';\nexport default defineConfig({ integrations: [starlight({ title: 'Bench', plugins: [prdSpecs()] })] });\n",
+		`import starlight from '@astrojs/starlight';\nimport { defineConfig } from 'astro/config';\nimport prdSpecs from 'astro-prd-specs';\nexport default defineConfig({ integrations: [starlight({ title: 'Bench', ${sidebar}plugins: [prdSpecs(${options.pluginOptions ?? ''})] })] });\n`,
 	);
 	await writeFile(join(integration, 'src/content.config.ts'), CONTENT_CONFIG('prd'));
 
@@ -73,7 +92,13 @@ async function writeSites(count: number, samples: Sample[]): Promise<{ integrati
 	await mkdir(join(plain, 'src/content/docs/prds'), { recursive: true });
 	await mkdir(join(plain, 'src/content/docs/specs'), { recursive: true });
 	await writeFile(join(plain, 'src/content/docs/index.md'), '---\ntitle: Home\n---\nBenchmark site.\n');
-	for (const name of await readdir(join(integration, 'prds'))) {
+	// PRDs in folders (`payments/checkout.md`) become pages in the same folders; `_index.md` files are not PRDs.
+	const prdFiles = (await readdir(join(integration, 'prds'), { recursive: true })).filter(
+		(file) => file.endsWith('.md') && !file.endsWith('_index.md'),
+	);
+	for (const name of prdFiles.map((file) => file.split('\\').join('/'))) {
+		await mkdir(join(plain, 'src/content/docs/prds', name, '..'), { recursive: true });
+		await mkdir(join(plain, 'src/content/docs/specs', name, '..'), { recursive: true });
 		const prd = await readFile(join(integration, 'prds', name), 'utf8');
 		const title = /^title: (.*)$/m.exec(prd)![1]!;
 		const prdBody = prd.replace(/^---\n[\s\S]*?\n---\n/, '');
@@ -90,7 +115,7 @@ async function writeSites(count: number, samples: Sample[]): Promise<{ integrati
 	}
 	await writeFile(
 		join(plain, 'astro.config.mjs'),
-		"import starlight from '@astrojs/starlight';\nimport mermaid from 'astro-mermaid';\nimport { defineConfig } from 'astro/config';\nexport default defineConfig({ integrations: [mermaid({ autoTheme: true }), starlight({ title: 'Bench' })] });\n",
+		`import starlight from '@astrojs/starlight';\nimport mermaid from 'astro-mermaid';\nimport { defineConfig } from 'astro/config';\nexport default defineConfig({ integrations: [mermaid({ autoTheme: true }), starlight({ title: 'Bench', ${sidebar}})] });\n`,
 	);
 	await writeFile(join(plain, 'src/content.config.ts'), CONTENT_CONFIG('docs'));
 	return { integration, plain };
@@ -258,7 +283,8 @@ const samples = await readSamples();
 console.error(
 	`Benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 );
-// `BENCH_ONLY=builds,page-weight` runs some of them (cache-check, generation, diagram-checks, builds, page-weight).
+// `BENCH_ONLY=builds,page-weight` runs some of them (cache-check, generation, diagram-checks, builds, page-weight, scale).
+// `scale` (1,000 PRDs, cold builds of several minutes) runs only when asked for.
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 if (wanted('cache-check')) await benchCacheCheck(samples);
@@ -266,6 +292,7 @@ if (wanted('generation')) await benchGeneration(samples);
 if (wanted('diagram-checks')) await benchDiagramChecks(samples);
 if (wanted('builds')) await benchBuilds(samples);
 if (wanted('page-weight')) await benchPageWeight();
+if (only?.includes('scale')) await benchScale(samples, { work: WORK, astroBin: ASTRO_BIN, writeSites, report });
 
 const width = Math.max(...rows.map(([name]) => name.length));
 const figureWidth = Math.max(...rows.map(([, figure]) => figure.length));

@@ -6,6 +6,7 @@ import type { Loader } from 'astro/loaders';
 import { getBuildState } from './build-state.ts';
 import { watchSources } from './dev/watch-sources.ts';
 import { throwPluginError } from './error.ts';
+import { clearMarkdownMemo } from './markdown/memo.ts';
 import { formatProblems, type Problem } from './problems.ts';
 import { loadProject } from './project.ts';
 import { takeRenderReports } from './render-reports.ts';
@@ -41,6 +42,8 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 			const handWritten = takeRenderReports(state.renderReports);
 			state.report ??= await loadProject(root, state.config);
 			const ours = await syncEntries(context, state, buildPageEntries(context, state, state.report), previous);
+			// What the scan and the pages parsed is not needed any more (see `memoizeText`).
+			clearMarkdownMemo();
 			logRenderWarnings(context.logger, [...handWritten.warnings, ...ours.warnings]);
 			throwPageProblems([...handWritten.problems, ...ours.problems]);
 

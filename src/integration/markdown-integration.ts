@@ -1,10 +1,11 @@
-import { relative } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { AstroIntegration } from 'astro';
+import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 
 import { throwPluginError } from './error.ts';
-import { findBrokenLinks } from './rendering/link-check.ts';
+import { checkLinks, type BrokenLink } from './rendering/link-check.ts';
 import type { MarkdownPolicy } from './rendering/markdown-policy.ts';
 import { applyMarkdownPlugin } from './rendering/processor.ts';
 import { getBuildState } from './build-state.ts';
@@ -19,6 +20,8 @@ const REPORTED_BROKEN_LINKS = 20;
 export function createMarkdownIntegration(root: string): AstroIntegration {
 	let memo: { report: unknown; ids: ReadonlySet<string> } | undefined;
 	let base = '/';
+	// Kept with Astro's own caches (`node_modules/.astro/` by default): a clean build starts without it.
+	let linkRecordFile: string | undefined;
 	const state = () => getBuildState(root);
 	// Filed under the path being rendered: the loader takes each page's report after its render.
 	const reportOf = (path: string | undefined) => {
@@ -30,6 +33,7 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 		hooks: {
 			'astro:config:setup': async ({ config, updateConfig, logger }) => {
 				base = config.base;
+				linkRecordFile = fileURLToPath(new URL('prd-specs/link-check.json', config.cacheDir));
 				const policy: MarkdownPolicy = {
 					base: config.base,
 					isUntrusted: (path) => path !== undefined && (state()?.untrustedFiles.has(path) ?? false),
@@ -52,7 +56,7 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 				await applyMarkdownPlugin(config, updateConfig, policy, logger);
 			},
 			'astro:build:done': async ({ dir, logger }) => {
-				const broken = await findBrokenLinks(fileURLToPath(dir), base);
+				const broken = await checkLinksKeepingRecord(fileURLToPath(dir), base, linkRecordFile, logger);
 				if (broken.length === 0) {
 					logger.info('Every internal link resolves.');
 					return;
@@ -66,4 +70,31 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 			},
 		},
 	};
+}
+
+/** The link check, with what it learnt of unchanged pages kept in `recordFile` between builds. */
+async function checkLinksKeepingRecord(
+	distDir: string,
+	base: string,
+	recordFile: string | undefined,
+	logger: AstroIntegrationLogger,
+): Promise<BrokenLink[]> {
+	const previous = recordFile && (await readFile(recordFile, 'utf8').then(parseJson, () => undefined));
+	const check = await checkLinks(distDir, base, previous);
+	logger.debug(`Links checked in ${check.scanned} of ${check.pages} pages; the others are unchanged since the last build.`);
+	if (recordFile) {
+		// Only a cache: a build that cannot keep it checks every page next time.
+		await mkdir(dirname(recordFile), { recursive: true })
+			.then(() => writeFile(recordFile, JSON.stringify(check.record)))
+			.catch((error: unknown) => logger.debug(`The link check's record was not kept: ${String(error)}`));
+	}
+	return check.broken;
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
 }

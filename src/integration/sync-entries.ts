@@ -68,8 +68,7 @@ export async function syncEntries(
 ): Promise<RenderReport> {
 	const { store, config } = context;
 	const found: RenderReport = { problems: [], warnings: [] };
-	// Pages that link with `prd:` must be rendered again when the set of PRDs changes.
-	const ids = state.report?.prds.map((status) => status.prd.id).join(' ') ?? '';
+	const ids = digestPrdIds(state.report, (text) => context.generateDigest(text));
 	const rootPath = fileURLToPath(config.root);
 	const entryIds = new Set<string>();
 	const strict = resolveStrict(state.config);
@@ -102,6 +101,15 @@ export async function syncEntries(
 	}
 	context.meta.set(META_IDS_KEY, JSON.stringify([...entryIds]));
 	return found;
+}
+
+/**
+ * Pages that link with `prd:` must be rendered again when the set of PRDs changes, so every page's
+ * digest holds the PRD ids: as one digest of the list, taken once a sync (the list itself in each
+ * page's digest cost time in the number of PRDs for every page, quadratic for the site).
+ */
+export function digestPrdIds(report: ProjectReport | undefined, digest: (text: string) => string): string {
+	return digest(report?.prds.map((status) => status.prd.id).join(' ') ?? '');
 }
 
 /** Stores one page, rendering it only when its content changed; adds what its render reported to `found`. */

@@ -113,6 +113,22 @@ describe('prdSpecsLoader', () => {
 		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'specs/alpha']);
 	});
 
+	test('the list of PRD ids is digested once a sync, not once a page, and a new PRD still renders every page again', async () => {
+		const { context, rendered } = createContext(root);
+		const digested: unknown[] = [];
+		const digest = (data: unknown) => createHash('sha1').update(JSON.stringify(data)).digest('hex');
+		context.generateDigest = (data) => (digested.push(data), digest(data));
+		await prdSpecsLoader().load(context);
+		expect(digested.filter((data) => JSON.stringify(data).includes('alpha beta'))).toEqual(['alpha beta']);
+
+		const firstCount = rendered.length;
+		await writeFiles(root, { 'prds/gamma.md': prdSource('title: Gamma') });
+		setBuildState(root, createBuildState(validateConfig({})));
+		await prdSpecsLoader().load(context);
+		// The pages of alpha and beta (5) again, because a `prd:` link may now resolve, and gamma's two.
+		expect(rendered.length - firstCount).toBe(firstCount + 2);
+	});
+
 	test('a hand-written page at a generated URL fails the sync naming both files', async () => {
 		await writeFiles(root, { 'src/content/docs/prds/alpha.md': '---\ntitle: Mine\n---\nHand-written.' });
 		const { context, entries } = createContext(root);

@@ -2,6 +2,7 @@ import type { Nodes } from 'mdast';
 
 import { maskRawTextBlocks } from './html-blocks.ts';
 import { blankDeepLines } from './outline.ts';
+import { memoizeText } from './memo.ts';
 import { parseMarkdown } from './parse.ts';
 
 /** A requirement id written in the text of a document (not in code or raw HTML). */
@@ -24,6 +25,10 @@ export interface IdMention {
  */
 export function findIdMentions(markdown: string, prefixes: ReadonlySet<string>): IdMention[] {
 	if (prefixes.size === 0) return [];
+	return memoizeText('id-mentions', markdown, [...prefixes].sort().join(' '), () => readIdMentions(markdown, prefixes));
+}
+
+function readIdMentions(markdown: string, prefixes: ReadonlySet<string>): IdMention[] {
 	const tree = parseMarkdown(maskRawTextBlocks(blankDeepLines(markdown), { directives: false }), { positions: true, directives: false });
 	const mentions: IdMention[] = [];
 	const stack: { node: Nodes; inLink: boolean }[] = [{ node: tree, inLink: false }];

@@ -4,6 +4,7 @@ import GithubSlugger from 'github-slugger';
 import { LIMITS } from '../limits.ts';
 import { forgiveHeadingHabits } from './heading-habits.ts';
 import { maskRawTextBlocks } from './html-blocks.ts';
+import { memoizeText } from './memo.ts';
 import { findDeepLines } from './nesting.ts';
 import { parseMarkdown, walk } from './parse.ts';
 
@@ -75,6 +76,10 @@ export interface MarkdownOutline {
  * `neutralizeRawTextBlocks`): Sätteri would otherwise let it swallow the rest of the document.
  */
 export function outlineMarkdown(markdown: string): MarkdownOutline {
+	return memoizeText('outline', markdown, '', () => readOutline(markdown));
+}
+
+function readOutline(markdown: string): MarkdownOutline {
 	const text = markdown.includes('\r') ? markdown.replace(/\r\n?/g, '\n') : markdown;
 	const tree = parseMarkdown(maskRawTextBlocks(blankDeepLines(text), { directives: false }), { positions: true, directives: false });
 	const slugger = new GithubSlugger();

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 
 export interface BrokenLink {
 	/** URL path of the page that has the link. */
@@ -8,47 +9,156 @@ export interface BrokenLink {
 }
 
 /**
+ * What the link check keeps between builds: for each page that had no broken link, a digest of
+ * its HTML and the paths its links resolved to. Such a page is not scanned again while its HTML
+ * is the same and those paths still exist in `dist/`.
+ */
+export interface LinkRecord {
+	version: number;
+	base: string;
+	/** Every path linked to (under the base, as `/guide/`), once: pages name them by index. */
+	targets: string[];
+	pages: Record<string, { digest: string; targets: number[] }>;
+}
+
+export interface LinkCheck {
+	broken: BrokenLink[];
+	/** The record for the next build. */
+	record: LinkRecord;
+	/** Pages in `dist/`, and how many of them were scanned (the others were unchanged). */
+	pages: number;
+	scanned: number;
+}
+
+// Changes when what a record holds, or how links are resolved, changes.
+const RECORD_VERSION = 1;
+
+/**
  * Every `<a href>` of the built site that points inside the site but at no page or file of
  * `dist/`, and every `prd:`/`spec:` link left unresolved. External links and same-page anchors
  * are not checked.
  */
 export async function findBrokenLinks(distDir: string, base: string): Promise<BrokenLink[]> {
+	return (await checkLinks(distDir, base)).broken;
+}
+
+/**
+ * `findBrokenLinks`, reusing what `previous` (the record of an earlier build, unvalidated) says
+ * of unchanged pages. Each page costs a read, a digest and a lookup of each path it links to in
+ * the list of `dist/`'s files, so the check grows with the size of the site, not with its square.
+ */
+export async function checkLinks(distDir: string, base: string, previous?: unknown): Promise<LinkCheck> {
 	const basePath = `/${base.replace(/^\/+|\/+$/g, '')}`.replace(/\/$/, '');
-	const pages = (await readdir(distDir, { recursive: true })).filter((file) => file.endsWith('.html'));
-	const exists = new Map<string, Promise<boolean>>();
-	const check = (path: string) => {
-		if (!exists.has(path)) exists.set(path, targetExists(distDir, path));
-		return exists.get(path)!;
+	const files = await listFiles(distDir);
+	const kept = readRecord(previous, base);
+	// Pages link to the same paths over and over (the sidebar's): each is looked up once.
+	const found = new Map<string, boolean>();
+	const exists = (path: string) => {
+		let result = found.get(path);
+		if (result === undefined) {
+			const file = posix.normalize(path).replace(/^\/+/, '');
+			result = files.has(file) || files.has(posix.join(file, 'index.html')) || files.has(`${file.replace(/\/$/, '')}.html`);
+			found.set(path, result);
+		}
+		return result;
 	};
-	// Every page repeats the sidebar's links: an absolute link is checked once for the whole site.
-	const absolute = new Map<string, Promise<boolean>>();
-	const resolves = (page: string, href: string): Promise<boolean> => {
-		if (href.startsWith('/') && absolute.has(href)) return absolute.get(href)!;
+	// Every page repeats the sidebar's links: an absolute link is resolved once for the whole site.
+	const absolute = new Map<string, string | undefined>();
+	// The path under the base that a link points at; undefined when it points outside the base.
+	const resolve = (page: string, href: string): string | undefined => {
+		if (href.startsWith('/') && absolute.has(href)) return absolute.get(href);
 		const path = decodeURIComponent(posix.resolve(posix.join(basePath || '/', page), href.split(/[?#]/)[0]!));
-		const result = basePath && !`${path}/`.startsWith(`${basePath}/`) ? Promise.resolve(false) : check(path.slice(basePath.length));
+		const result = basePath && !`${path}/`.startsWith(`${basePath}/`) ? undefined : path.slice(basePath.length) || '/';
 		if (href.startsWith('/')) absolute.set(href, result);
 		return result;
 	};
+	const targets = new Map<string, number>();
+	const record: LinkRecord = { version: RECORD_VERSION, base, targets: [], pages: {} };
+	const remember = (page: string, digest: string, paths: Iterable<string>) => {
+		const indexes = [...paths].map((path) => {
+			let index = targets.get(path);
+			if (index === undefined) {
+				index = record.targets.push(path) - 1;
+				targets.set(path, index);
+			}
+			return index;
+		});
+		record.pages[page] = { digest, targets: indexes };
+	};
+
 	const broken: BrokenLink[] = [];
-	const files = pages.sort();
+	const pages = [...files].filter((file) => file.endsWith('.html')).sort();
+	let scanned = 0;
 	// Read a few pages at a time; the checks themselves are cheap.
-	for (let start = 0; start < files.length; start += 16) {
-		const batch = files.slice(start, start + 16);
-		const htmls = await Promise.all(batch.map((file) => readFile(join(distDir, file), 'utf8')));
+	for (let start = 0; start < pages.length; start += 16) {
+		const batch = pages.slice(start, start + 16);
+		const contents = await Promise.all(batch.map((file) => readFile(join(distDir, file))));
 		for (const [index, file] of batch.entries()) {
-			const page = `/${file.split('\\').join('/')}`.replace(/index\.html$/, '').replace(/\.html$/, '/');
-			for (const rawHref of findAnchorHrefs(htmls[index]!)) {
+			const page = `/${file}`.replace(/index\.html$/, '').replace(/\.html$/, '/');
+			const content = contents[index]!;
+			const digest = createHash('sha256').update(content).digest('base64');
+			const before = kept?.pages.get(page);
+			if (before?.digest === digest) {
+				const paths = before.targets.map((target) => kept!.targets[target]);
+				if (paths.every((path) => path !== undefined && exists(path))) {
+					remember(page, digest, paths as string[]);
+					continue;
+				}
+			}
+			scanned++;
+			const paths = new Set<string>();
+			let pageBroken = false;
+			for (const rawHref of findAnchorHrefs(content.toString('utf8'))) {
 				const href = decodeEntities(rawHref);
 				if (/^(prd|spec):/i.test(href)) {
 					broken.push({ page: `${basePath}${page}`, href });
+					pageBroken = true;
 					continue;
 				}
 				if (href === '' || href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) continue;
-				if (!(await resolves(page, href))) broken.push({ page: `${basePath}${page}`, href });
+				const path = resolve(page, href);
+				if (path !== undefined && exists(path)) {
+					paths.add(path);
+				} else {
+					broken.push({ page: `${basePath}${page}`, href });
+					pageBroken = true;
+				}
 			}
+			// A page with a broken link fails the build: it is scanned again next time.
+			if (!pageBroken) remember(page, digest, paths);
 		}
 	}
-	return broken;
+	return { broken, record, pages: pages.length, scanned };
+}
+
+/** Every file of `dist/`, as `/`-separated paths relative to it (a link to a file through a symbolic link counts). */
+async function listFiles(distDir: string): Promise<Set<string>> {
+	const files = new Set<string>();
+	for (const entry of await readdir(distDir, { recursive: true, withFileTypes: true })) {
+		const path = join(entry.parentPath, entry.name);
+		if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())) {
+			files.add(relative(distDir, path).split(sep).join('/'));
+		}
+	}
+	return files;
+}
+
+/** The usable part of an earlier record: nothing when it is of another version or base, or malformed. */
+function readRecord(
+	value: unknown,
+	base: string,
+): { targets: readonly (string | undefined)[]; pages: Map<string, { digest: string; targets: number[] }> } | undefined {
+	if (typeof value !== 'object' || value === null) return undefined;
+	const record = value as Partial<LinkRecord>;
+	if (record.version !== RECORD_VERSION || record.base !== base || !Array.isArray(record.targets)) return undefined;
+	if (typeof record.pages !== 'object' || record.pages === null) return undefined;
+	const pages = new Map<string, { digest: string; targets: number[] }>();
+	for (const [page, entry] of Object.entries(record.pages as Record<string, unknown>)) {
+		const { digest, targets } = (entry ?? {}) as Partial<{ digest: unknown; targets: unknown }>;
+		if (typeof digest === 'string' && Array.isArray(targets) && targets.every((target) => Number.isInteger(target)))
+			pages.set(page, { digest, targets: targets as number[] });
+	}
+	return { targets: record.targets.map((target) => (typeof target === 'string' ? target : undefined)), pages };
 }
 
 /**
@@ -99,17 +209,6 @@ export function findAnchorHrefs(html: string): string[] {
 
 function isSpace(char: string | undefined): boolean {
 	return char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f';
-}
-
-async function targetExists(distDir: string, path: string): Promise<boolean> {
-	for (const candidate of [path, join(path, 'index.html'), `${path.replace(/\/$/, '')}.html`]) {
-		try {
-			if ((await stat(join(distDir, candidate))).isFile()) return true;
-		} catch {
-			/* try the next form */
-		}
-	}
-	return false;
 }
 
 function decodeEntities(text: string): string {
