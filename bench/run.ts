@@ -61,6 +61,10 @@ export interface SiteOptions {
 	name?: string;
 	/** `prdSpecs()` options, as JavaScript source. */
 	pluginOptions?: string;
+	/** PRDs spread over this many folders (`area-NN/`, see `writeProject`); 0 or unset: a flat `prds/`. */
+	folders?: number;
+	/** Astro's `experimental` option of the plain site, as JavaScript source (the integration sets its own). */
+	plainExperimental?: string | undefined;
 	/**
 	 * Starlight's `sidebar` option of both sites, as JavaScript source (the integration adds its
 	 * group to it); unset: the plain site gets Starlight's own, listing every page.
@@ -78,7 +82,7 @@ export async function writeSites(
 	const integration = join(WORK, `${name}-${count}-integration`);
 	const plain = join(WORK, `${name}-${count}-plain`);
 	const sidebar = options.sidebar ? `sidebar: ${options.sidebar}, ` : '';
-	await writeProject(integration, count, samples);
+	await writeProject(integration, count, samples, true, { folders: options.folders ?? 0 });
 	await mkdir(join(integration, 'src/content/docs'), { recursive: true });
 	await writeFile(join(integration, 'src/content/docs/index.md'), '---\ntitle: Home\n---\nBenchmark site.\n');
 	await writeFile(
@@ -115,7 +119,7 @@ export async function writeSites(
 	}
 	await writeFile(
 		join(plain, 'astro.config.mjs'),
-		`import starlight from '@astrojs/starlight';\nimport mermaid from 'astro-mermaid';\nimport { defineConfig } from 'astro/config';\nexport default defineConfig({ integrations: [mermaid({ autoTheme: true }), starlight({ title: 'Bench', ${sidebar}})] });\n`,
+		`import starlight from '@astrojs/starlight';\nimport mermaid from 'astro-mermaid';\nimport { defineConfig } from 'astro/config';\nexport default defineConfig({ ${options.plainExperimental ? `experimental: ${options.plainExperimental}, ` : ''}integrations: [mermaid({ autoTheme: true }), starlight({ title: 'Bench', ${sidebar}})] });\n`,
 	);
 	await writeFile(join(plain, 'src/content.config.ts'), CONTENT_CONFIG('docs'));
 	return { integration, plain };

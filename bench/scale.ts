@@ -6,6 +6,7 @@ import { loadavg } from 'node:os';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { CHUNKED_STORE_ABOVE } from '../src/integration/collection-storage.ts';
 import type { Sample } from './fixtures.ts';
 import type { SiteOptions } from './run.ts';
 
@@ -17,8 +18,10 @@ interface ScaleContext {
 }
 
 /** Both sites' own sidebar: a few links, the same whatever the number of pages (the integration adds its group to it). */
-const FIXED_SIDEBAR =
-	"[{ label: 'Home', link: '/' }, { label: 'First PRD', link: '/prds/prd-00000/' }, { label: 'Its spec', link: '/specs/prd-00000/' }]";
+function fixedSidebar(folders: number): string {
+	const first = folders > 0 ? 'area-00/prd-00000' : 'prd-00000';
+	return `[{ label: 'Home', link: '/' }, { label: 'First PRD', link: '/prds/${first}/' }, { label: 'Its spec', link: '/specs/${first}/' }]`;
+}
 const POLL_MS = 250;
 
 interface BuildFigures {
@@ -31,14 +34,22 @@ interface BuildFigures {
 
 export async function benchScale(samples: Sample[], context: ScaleContext): Promise<void> {
 	const count = Number(process.env.BENCH_SCALE ?? 1000);
-	// PRDs spread over this many folders, once `writeProject` can write folders (0: flat `prds/`).
-	const folders = Number(process.env.BENCH_SCALE_FOLDERS ?? 0);
-	if (folders > 0) throw new Error('BENCH_SCALE_FOLDERS needs the `folders` option of bench/fixtures.ts writeProject');
+	// PRDs spread over folders of about 50 as large sites sort them by area (`BENCH_SCALE_FOLDERS=0`: a flat `prds/`).
+	const folders = Number(process.env.BENCH_SCALE_FOLDERS ?? Math.ceil(count / 50));
 	const withPlain = process.env.BENCH_SCALE_PLAIN !== '0';
 	// `BENCH_SCALE_OPTIONS="{ sidebar: false }"`: `prdSpecs()` options (JavaScript), to see what a part costs.
 	const pluginOptions = process.env.BENCH_SCALE_OPTIONS ?? '';
-	const sites = await context.writeSites(count, samples, { name: 'scale', pluginOptions, sidebar: FIXED_SIDEBAR });
-	const label = `Cold build, ${count.toLocaleString('en-US')} PRDs${pluginOptions ? ` (${pluginOptions})` : ''}`;
+	// The plain site stores its content as the integration does at this size (see collection-storage.ts).
+	const plainExperimental = count > CHUNKED_STORE_ABOVE ? "{ collectionStorage: 'chunked' }" : undefined;
+	const sites = await context.writeSites(count, samples, {
+		name: 'scale',
+		pluginOptions,
+		folders,
+		plainExperimental,
+		sidebar: fixedSidebar(folders),
+	});
+	const shape = folders > 0 ? `in ${folders} folders` : 'flat';
+	const label = `Cold build, ${count.toLocaleString('en-US')} PRDs ${shape}${pluginOptions ? ` (${pluginOptions})` : ''}`;
 
 	const integration = await coldBuild(sites.integration, context.astroBin);
 	const integrationPages = await measureDist(join(sites.integration, 'dist'));

@@ -13,6 +13,7 @@ import { createMarkdownIntegration } from './markdown-integration.ts';
 import { reportProjectState } from './report-state.ts';
 import { createBuildState, setBuildState } from './build-state.ts';
 import { registerConfig } from './config-registry.ts';
+import { chunkedCollectionStorage } from './collection-storage.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
 export { prdSpecsLoader } from './loader.ts';
@@ -169,6 +170,7 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				);
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
+				addIntegration(chunkedCollectionStorage(report.prds.length));
 				addIntegration(tableScriptRoute);
 
 				if (config.sidebar !== false) {
