@@ -60,19 +60,19 @@ describe('a compact sidebar (more PRDs than sidebar.listUpTo)', () => {
 		expect(result.output).toContain('Every internal link resolves.');
 	});
 
-	test('a PRD page shows the overview, open questions, pages by status and only its own PRD and spec', async () => {
+	test('a PRD page shows the overview, open questions and only its own PRD and spec', async () => {
 		const sidebar = getSidebar(await readPage(dir, 'prds/billing'));
 		expect(sidebar).toContain('href="/prds/"');
 		expect(sidebar).toContain('href="/open-questions/"');
-		expect(sidebar).toContain('href="/prds/_by/status-approved/"');
-		expect(sidebar).toContain('href="/prds/_by/spec-missing/"');
+		// The pages by status are linked from the overview, not from every page.
+		expect(sidebar).not.toContain('/prds/_by/');
 		expect(sidebar).toMatch(/href="\/prds\/billing\/" aria-current="page"/);
 		expect(sidebar).toContain('href="/specs/billing/"');
 		expect(sidebar).not.toContain('/prds/notifications/');
 		expect(getSidebar(await readPage(dir, 'specs/notifications'))).toContain('href="/prds/notifications/"');
 		// Hand-written pages get the same group, without a PRD.
 		const guide = getSidebar(await readPage(dir, 'guides/writing'));
-		expect(guide).toContain('href="/prds/_by/status-draft/"');
+		expect(guide).toContain('href="/prds/"');
 		expect(guide).not.toMatch(/href="\/(prds|specs)\/(billing|notifications)\/"/);
 	});
 

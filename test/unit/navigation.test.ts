@@ -6,7 +6,7 @@ import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
 import { findCurrentPage } from '../../src/integration/rendering/current-page.ts';
 import { getFolderTree } from '../../src/integration/rendering/folder-tree.ts';
 import { findPrevNext } from '../../src/integration/rendering/pagination.ts';
-import { buildSidebarGroup, isCompactSidebar, type SidebarNode } from '../../src/integration/rendering/sidebar.ts';
+import { buildSidebarGroup, FOLDERS_LISTED, isCompactSidebar, type SidebarNode } from '../../src/integration/rendering/sidebar.ts';
 
 function status(id: string, title: string, state: PrdWithSpec['state'] = 'fresh', prdStatus = 'draft'): PrdWithSpec {
 	const slash = id.lastIndexOf('/');
@@ -115,7 +115,7 @@ describe('a compact sidebar', () => {
 		expect(isCompactSidebar(false, 5000)).toBe(false);
 	});
 
-	test('the config group: overview, open questions, top-level folders as links, pages by status; no PRD', () => {
+	test('the config group: overview, open questions, top-level folders as links; no PRD', () => {
 		const group = buildSidebarGroup(nested, options, OVERVIEW, QUESTIONS);
 		expect(group).toEqual({
 			label: 'Specs',
@@ -123,24 +123,47 @@ describe('a compact sidebar', () => {
 				{ label: 'All PRDs', slug: 'prds' },
 				{ label: 'Open questions', slug: 'open-questions' },
 				{ label: 'Payments ‹img src=x›', slug: 'prds/payments' },
-				{
-					label: 'By status',
-					collapsed: true,
-					items: [
-						{ label: 'PRDs: draft', slug: 'prds/_by/status-draft' },
-						{ label: 'PRDs: approved', slug: 'prds/_by/status-approved' },
-						{ label: 'Specs: fresh', slug: 'prds/_by/spec-fresh' },
-						{ label: 'Specs: stale', slug: 'prds/_by/spec-stale' },
-						{ label: 'Specs: missing', slug: 'prds/_by/spec-missing' },
-					],
-				},
 			],
 		});
 	});
 
+	test('without an overview to link them, the pages by status are a group of the sidebar', () => {
+		const group = buildSidebarGroup(nested, options, false, QUESTIONS);
+		expect(group.items!.at(-1)).toEqual({
+			label: 'By status',
+			collapsed: true,
+			items: [
+				{ label: 'PRDs: draft', slug: 'prds/_by/status-draft' },
+				{ label: 'PRDs: approved', slug: 'prds/_by/status-approved' },
+				{ label: 'Specs: fresh', slug: 'prds/_by/spec-fresh' },
+				{ label: 'Specs: stale', slug: 'prds/_by/spec-stale' },
+				{ label: 'Specs: missing', slug: 'prds/_by/spec-missing' },
+			],
+		});
+	});
+
+	test(`above ${FOLDERS_LISTED} folders, only the current page's is listed (the overview lists them all)`, () => {
+		const areas = FOLDERS_LISTED + 1;
+		const wide = report(
+			Array.from({ length: areas * 2 }, (_, index) => status(`area-${index % areas}/prd-${index}`, `PRD ${index}`)),
+			Array.from({ length: areas }, (_, area) => ({ path: `area-${area}`, title: `Area ${area}` })),
+		);
+		expect(buildSidebarGroup(wide, options, OVERVIEW, QUESTIONS).items!.map((item) => item.label)).toEqual(['All PRDs', 'Open questions']);
+		const onPage = buildSidebarGroup(wide, options, OVERVIEW, QUESTIONS, 'prds/area-3/prd-3');
+		expect(onPage.items!.map((item) => item.label)).toEqual(['All PRDs', 'Open questions', 'Area 3']);
+		expect(slugs(onPage)).toContain('specs/area-3/prd-3');
+		// Up to the limit, every top-level folder is listed; without an overview, always.
+		const narrow = report(
+			Array.from({ length: FOLDERS_LISTED }, (_, index) => status(`area-${index}/prd-${index}`, `PRD ${index}`)),
+			Array.from({ length: FOLDERS_LISTED }, (_, area) => ({ path: `area-${area}`, title: `Area ${area}` })),
+		);
+		expect(buildSidebarGroup(narrow, options, OVERVIEW, QUESTIONS).items).toHaveLength(2 + FOLDERS_LISTED);
+		expect(buildSidebarGroup(wide, options, false, QUESTIONS).items).toHaveLength(1 + areas + 1);
+	});
+
 	test('on a PRD page: its folders opened down to it, then the PRD with its spec', () => {
 		const group = buildSidebarGroup(nested, options, OVERVIEW, QUESTIONS, 'prds/payments/eu/sepa');
-		expect(group.items!.map((item) => item.label)).toEqual(['All PRDs', 'Open questions', 'Payments ‹img src=x›', 'By status']);
+		expect(group.items!.map((item) => item.label)).toEqual(['All PRDs', 'Open questions', 'Payments ‹img src=x›']);
 		const payments = group.items![2]!;
 		expect(payments).toMatchObject({ label: 'Payments ‹img src=x›', collapsed: false });
 		expect(payments.items).toHaveLength(2);

@@ -18,6 +18,14 @@ import { getPageHref, getPartSlug, getPrdSlug, getSpecSlug } from './urls.ts';
 const UNSPECIFIED_PER_BLOCK = 200;
 
 /**
+ * Markdown characters of one part of the open-questions page. Gathered sections are lists, code
+ * and headings, and every heading gains Starlight's anchor link with its icon: measured at 1,000
+ * PRDs, a part became 2.9 times its markdown in HTML (80,000 characters made 267 KB pages). 48,000
+ * characters keep a part near 140 KB, under 200 KB with the chrome.
+ */
+export const OPEN_QUESTIONS_PART_CHARS = 48_000;
+
+/**
  * The open-questions page: the chosen section of every spec, by PRD, in the order of the sidebar.
  * At a thousand specs that is megabytes, so the page is cut into parts like the overview (see
  * `PART_CHARS`), each linking to the others; a small site has one part, as before.
@@ -58,7 +66,7 @@ export function buildOpenQuestionsEntries(
 				: `More PRDs without a specification: ${names}.`,
 		);
 	}
-	const parts = splitIntoParts([...groups, ...tail], (block) => block.length);
+	const parts = splitIntoParts([...groups, ...tail], (block) => block.length, OPEN_QUESTIONS_PART_CHARS);
 	return parts.map((blocks, index) => {
 		const navigation = partsNavigation(base, options.slug, index + 1, parts.length);
 		return {

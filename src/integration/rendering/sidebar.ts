@@ -77,7 +77,7 @@ export function buildSidebarGroup(
 	if (openQuestions !== false) items.push({ label: label(openQuestions.title), slug: openQuestions.slug });
 	const tree = getFolderTree(report);
 	if (isCompactSidebar(sidebar, report.prds.length)) {
-		items.push(...buildCompactItems(tree, currentSlug));
+		items.push(...buildCompactItems(tree, currentSlug, overview !== false));
 	} else if (isGroupedLayout(sidebar, report.prds.length)) {
 		const collapsed = report.prds.length > COLLAPSE_ABOVE;
 		items.push(...listFolder(tree, tree.byPath.get('')!, collapsed, (status) => prdGroup(status, collapsed), true));
@@ -130,13 +130,21 @@ function listFolder(
 }
 
 /**
- * The part of a compact sidebar below the overview and open questions: what every page shows
- * whatever the number of PRDs. The top-level folders, each a link to its index page; the folders
- * from the top down to the current page's, opened (its index page, its sub-folders); the current
- * PRD with its spec, in its folder; the pages of PRDs by status and by spec state. The config
- * sidebar (no current page) holds a few links only: Starlight copies it for every page.
+ * Sub-folders a compact sidebar lists under a folder (the top included) when the overview is
+ * there to list them all: above it, only the one on the way to the current page. Each costs every
+ * page about 200 bytes, and a site of 5,000 PRDs may sort them into a hundred folders.
  */
-function buildCompactItems(tree: FolderTree, currentSlug: string | undefined): SidebarNode[] {
+export const FOLDERS_LISTED = 12;
+
+/**
+ * The part of a compact sidebar below the overview and open questions: what every page shows
+ * whatever the number of PRDs. The top-level folders, each a link to its index page (up to
+ * `FOLDERS_LISTED`); the folders from the top down to the current page's, opened (its index page,
+ * its sub-folders); the current PRD with its spec, in its folder. The pages of PRDs by status and
+ * by spec state are linked from the overview; without one, from a group here. The config sidebar
+ * (no current page) holds a few links only: Starlight copies it for every page.
+ */
+function buildCompactItems(tree: FolderTree, currentSlug: string | undefined, withOverview: boolean): SidebarNode[] {
 	const current = currentSlug === undefined ? undefined : findCurrentPage(tree, currentSlug);
 	const currentFolder = current?.folder ?? '';
 	const prdItems = (path: string): SidebarNode[] => {
@@ -146,19 +154,22 @@ function buildCompactItems(tree: FolderTree, currentSlug: string | undefined): S
 	const folderItem = (path: string): SidebarNode => {
 		const node = tree.byPath.get(path)!;
 		const title = label(node.folder!.title);
-		const onPath = currentFolder === path || currentFolder.startsWith(`${path}/`);
-		if (!onPath) return { label: title, slug: getFolderSlug(path) };
+		if (!isOnPath(path)) return { label: title, slug: getFolderSlug(path) };
 		return {
 			label: title,
 			collapsed: false,
-			items: [{ label: 'Index', slug: getFolderSlug(path) }, ...node.children.map(folderItem), ...prdItems(path)],
+			items: [{ label: 'Index', slug: getFolderSlug(path) }, ...listed(node.children).map(folderItem), ...prdItems(path)],
 		};
 	};
+	const isOnPath = (path: string) => currentFolder === path || currentFolder.startsWith(`${path}/`);
+	// Index pages list every sub-folder; the overview lists the top-level ones.
+	const listed = (children: string[]) => (withOverview && children.length > FOLDERS_LISTED ? children.filter(isOnPath) : children);
 	const statuses = PRD_STATUSES.filter((status) => tree.statuses.has(status));
 	const states = SPEC_STATES.filter((state) => tree.states.has(state));
+	const items = [...listed(tree.byPath.get('')!.children).map(folderItem), ...prdItems('')];
+	if (withOverview) return items;
 	return [
-		...tree.byPath.get('')!.children.map(folderItem),
-		...prdItems(''),
+		...items,
 		{
 			label: 'By status',
 			collapsed: true,
