@@ -2,6 +2,7 @@
 // integration and as plain Starlight pages with a fixed sidebar, one after the other, with what
 // each costs in time, memory and bytes. See the Performance guide for what each figure means.
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { loadavg } from 'node:os';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -109,7 +110,10 @@ async function build(root: string, astroBin: string): Promise<BuildFigures> {
 	delete env.OPENAI_API_KEY;
 	const load = loadavg()[0]!;
 	const started = performance.now();
-	const child = spawn(process.execPath, [astroBin, 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+	// Astro's own log (with the time of each step) is kept next to the site: `build.log`.
+	const log = createWriteStream(join(root, 'build.log'));
+	const child = spawn(process.execPath, [astroBin, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	child.stdout.pipe(log);
 	let errors = '';
 	child.stderr.on('data', (chunk) => (errors = `${errors}${chunk}`.slice(-20_000)));
 	let peakRssBytes = 0;
