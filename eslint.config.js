@@ -24,7 +24,16 @@ const LAYERS = [
 	['pipeline.ts', 'report-state.ts', 'build-state.ts', 'render-reports.ts', 'config-registry.ts', 'diagram-checks.ts'],
 	// Storing our pages as docs entries: shared by the loader's content sync and the dev watcher's refresh.
 	['sync-entries.ts'],
-	['dev', 'loader.ts', 'markdown-integration.ts', 'collection-storage.ts', 'route-middleware.ts', 'table-script-route.ts', 'index.ts', 'cli'],
+	[
+		'dev',
+		'loader.ts',
+		'markdown-integration.ts',
+		'collection-storage.ts',
+		'route-middleware.ts',
+		'table-script-route.ts',
+		'index.ts',
+		'cli',
+	],
 ];
 
 /** One zone per layer member: it may not import anything of a later layer. */
