@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 import type { PrdSpecsConfig } from './config.ts';
+import type { PageHtmlStore } from './page-html.ts';
 import type { ProjectReport } from './project.ts';
 import type { RenderReports } from './render-reports.ts';
 import type { HeadEntry } from './rendering/content-security-policy.ts';
@@ -20,6 +21,8 @@ export interface BuildState {
 	untrustedFiles: Map<string, UntrustedPage>;
 	/** What our markdown plugin found in each file it rendered, until the loader takes it. */
 	renderReports: RenderReports;
+	/** Where the content sync put our pages' HTML, for the route middleware (see `page-html.ts`). */
+	pageHtml?: PageHtmlStore | undefined;
 }
 
 /** One of our pages, as the markdown plugin sees it. */

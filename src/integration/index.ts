@@ -7,13 +7,12 @@ import mermaid from 'astro-mermaid';
 import { resolveReviewRequired, resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
 import { prepareSpecs } from './pipeline.ts';
 import { findSitePolicies } from './rendering/content-security-policy.ts';
-import { buildSidebarGroup, isCompactSidebar } from './rendering/sidebar.ts';
+import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { TABLE_SCRIPT_PATH } from './rendering/table-script.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 import { reportProjectState } from './report-state.ts';
 import { createBuildState, setBuildState } from './build-state.ts';
 import { registerConfig } from './config-registry.ts';
-import { chunkedCollectionStorage } from './collection-storage.ts';
 
 export type { PrdSpecsConfig, PrdSpecsUserConfig } from './config.ts';
 export { prdSpecsLoader } from './loader.ts';
@@ -170,7 +169,6 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 				);
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
-				addIntegration(chunkedCollectionStorage(report.prds.length));
 				addIntegration(tableScriptRoute);
 
 				if (config.sidebar !== false) {
@@ -178,13 +176,12 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 					const group = buildSidebarGroup(report, config.sidebar, config.overview, config.openQuestions) as SidebarItem;
 					const existing = starlightConfig.sidebar ?? [];
 					updateConfig({ sidebar: config.sidebar.position === 'start' ? [group, ...existing] : [...existing, group] });
-					// Keeps the group current while `astro dev` runs (PRDs added or removed, specs turning
-					// stale). In a build, shapes it per page when it is compact (the config's group holds no
-					// PRD), and sets prev/next when the sidebar's order is not the PRDs' (see the middleware).
-					if (command === 'dev' || isCompactSidebar(config.sidebar, report.prds.length) || report.folders.length > 0) {
-						addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
-					}
 				}
+				// Renders our pages from the HTML kept outside the content store. Also keeps the sidebar
+				// group current while `astro dev` runs (PRDs added or removed, specs turning stale); in a
+				// build, shapes it per page when it is compact (the config's group holds no PRD), and sets
+				// prev/next when the sidebar's order is not the PRDs' (see the middleware).
+				addRouteMiddleware({ entrypoint: 'astro-prd-specs/route-middleware' });
 				if (starlightConfig.expressiveCode !== false) {
 					// The spec template (so every generated spec) has an ```env block: shiki knows it as `dotenv`.
 					const expressiveCode =

@@ -10,7 +10,7 @@ import { clearMarkdownMemo } from './markdown/memo.ts';
 import { formatProblems, type Problem } from './problems.ts';
 import { loadProject } from './project.ts';
 import { takeRenderReports } from './render-reports.ts';
-import { buildPageEntries, logRenderWarnings, syncEntries, takePreviousEntries } from './sync-entries.ts';
+import { buildPageEntries, logRenderWarnings, prunePages, syncEntries, takePreviousEntries } from './sync-entries.ts';
 
 type DocsLoaderOptions = Parameters<typeof docsLoader>[0];
 
@@ -42,6 +42,7 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 			const handWritten = takeRenderReports(state.renderReports);
 			state.report ??= await loadProject(root, state.config);
 			const ours = await syncEntries(context, state, buildPageEntries(context, state, state.report), previous);
+			await prunePages(context, state);
 			// What the scan and the pages parsed is not needed any more (see `memoizeText`).
 			clearMarkdownMemo();
 			logRenderWarnings(context.logger, [...handWritten.warnings, ...ours.warnings]);

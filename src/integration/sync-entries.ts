@@ -10,6 +10,7 @@ import { startDiagramChecks } from './diagram-checks.ts';
 import { throwPluginError } from './error.ts';
 import { neutralizeRawTextBlocks } from './markdown/html-blocks.ts';
 import { findSlowMarkdown } from './markdown/slow-markdown.ts';
+import { createPageHtmlStore, hasPageHtml, prunePageHtml, writePageHtml, type PageHtmlStore } from './page-html.ts';
 import { formatProblem, type Problem } from './problems.ts';
 import type { ProjectReport } from './project.ts';
 import { openRenderReport, takeRenderReport, type RenderReport, type RenderReports } from './render-reports.ts';
@@ -75,6 +76,10 @@ export async function syncEntries(
 	// Diagrams are parsed in a worker while pages render: page N+1's while page N renders.
 	const diagramChecks = startDiagramChecks(context.meta, (text) => context.generateDigest(text));
 	const verdicts = entries.map((entry) => diagramChecks.check(entry.id, entry.sourceBody?.text ?? entry.body));
+	const pages = (state.pageHtml ??= createPageHtmlStore(config.cacheDir));
+	// Stored together once every page is rendered: Astro writes its whole store to disk 500 ms after
+	// the last change, and a write that starts mid-sync is written again when it ends.
+	const ready: StoredEntry[] = [];
 	try {
 		for (const [index, entry] of entries.entries()) {
 			entryIds.add(entry.id);
@@ -82,11 +87,14 @@ export async function syncEntries(
 			const broken = await verdicts[index]!;
 			if (entry.sourceFile)
 				found[strict ? 'problems' : 'warnings'].push(...broken.map((diagram) => describeBrokenDiagram(entry, diagram, strict)));
-			await syncEntry(context, state, entry, broken, ids, previous, found);
+			const stored = await syncEntry(context, state, pages, entry, broken, ids, previous, found);
+			if (stored) ready.push(stored);
 		}
 	} finally {
 		await diagramChecks.finish();
 	}
+	for (const entry of ready) store.set(entry);
+	pages.ids = new Set(ready.map((entry) => entry.id));
 	const failure = diagramChecks.failure();
 	if (failure) {
 		found.warnings.push({
@@ -112,16 +120,35 @@ export function digestPrdIds(report: ProjectReport | undefined, digest: (text: s
 	return digest(report?.prds.map((status) => status.prd.id).join(' ') ?? '');
 }
 
-/** Stores one page, rendering it only when its content changed; adds what its render reported to `found`. */
+/**
+ * Removes the HTML files of pages no longer stored, after a whole sync (see `prunePageHtml`).
+ */
+export async function prunePages(context: LoaderContext, state: BuildState): Promise<void> {
+	const pages = state.pageHtml;
+	if (!pages) return;
+	const digests = new Set<string>();
+	for (const id of pages.ids) {
+		const digest = context.store.get(id)?.digest;
+		if (typeof digest === 'string') digests.add(digest);
+	}
+	await prunePageHtml(pages, digests);
+}
+
+/**
+ * One page as it is to be stored, rendering it only when its content changed (its HTML goes to
+ * `pages`, see `page-html.ts`); adds what its render reported to `found`. Undefined when the page
+ * is not published.
+ */
 async function syncEntry(
 	context: LoaderContext,
 	state: BuildState,
+	pages: PageHtmlStore,
 	entry: DocsEntry,
 	broken: BrokenDiagram[],
 	ids: string,
 	previous: Map<string, StoredEntry>,
 	found: RenderReport,
-): Promise<void> {
+): Promise<StoredEntry | undefined> {
 	const { store, config } = context;
 	const docsDir = new URL('content/docs/', config.srcDir);
 	const rootPath = fileURLToPath(config.root);
@@ -133,10 +160,7 @@ async function syncEntry(
 		diagrams: broken.map((diagram) => diagram.source),
 	});
 	const old = previous.get(entry.id) ?? store.get(entry.id);
-	if (old?.digest === digest && old.rendered) {
-		store.set(old);
-		return;
-	}
+	if (old?.digest === digest && old.rendered && (await hasPageHtml(pages, digest))) return old;
 	const data = await context.parseData({ id: entry.id, data: entry.data });
 	// A path inside the docs collection makes Starlight's path-gated markdown plugins
 	// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
@@ -152,7 +176,7 @@ async function syncEntry(
 	const slow = entry.sourceBody && findSlowMarkdown(entry.sourceBody.text, entry.sourceBody.firstLine - 1);
 	if (slow) {
 		found.problems.push({ file: source, field: 'body', ...slow });
-		return;
+		return undefined;
 	}
 	const render = await renderPage(context, state.renderReports, neutralizeRawTextBlocks(entry.body), fileURL);
 	found.problems.push(...render.report.problems);
@@ -164,13 +188,16 @@ async function syncEntry(
 			message: `could not be rendered: ${render.error.message}`,
 			hint: 'Simplify the markdown around what the message names; report it if the file is ordinary markdown.',
 		});
-		return;
+		return undefined;
 	}
 	// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
-	if (render.report.problems.length > 0) return;
+	if (render.report.problems.length > 0) return undefined;
+	await writePageHtml(pages, digest, render.rendered.html);
 	const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
-	// No `body`: nothing reads it, and the data store is bundled into the server build.
-	store.set({ id: entry.id, data, rendered: render.rendered, digest, filePath });
+	// No `body` (nothing reads it) and no HTML (in `pages`): the data store is written whole after
+	// every sync and bundled into the server build. The headings stay, for the table of contents.
+	const { metadata } = render.rendered;
+	return { id: entry.id, data, rendered: metadata ? { html: '', metadata } : { html: '' }, digest, filePath };
 }
 
 /** A diagram of a PRD or spec file that mermaid cannot parse, by the file's line. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -55,6 +55,19 @@ describe('astro build of a site using the integration, on the committed cache', 
 		expect(main).toContain('id="system-architecture-overview"');
 		expect(html).toMatch(/<starlight-toc[\s\S]*href="#clarification-requests-or-feedback"/);
 		expect(main).not.toContain('Stale specification');
+	});
+
+	test('the HTML of PRD and spec pages is kept beside Astro’s content store, not in it', async () => {
+		// Astro writes its whole store after each sync: the pages' HTML there made that write grow with the site.
+		const cache = join(dir, 'node_modules/.astro');
+		const store = await readFile(join(cache, 'data-store.json'), 'utf8');
+		expect(store).toContain('specs/billing');
+		expect(store).toContain('system-architecture-overview'); // the headings stay, for the table of contents
+		expect(store).not.toContain('class=\\"sl-heading-wrapper');
+		const pages = await readdir(join(cache, 'prd-specs/pages'));
+		// 2 PRDs, 2 specs, the overview and open questions; nothing left of earlier renders.
+		expect(pages.filter((name) => name.endsWith('.html'))).toHaveLength(6);
+		expect(pages.every((name) => /^[\w-]+\.html$/.test(name))).toBe(true);
 	});
 
 	test('a missing spec is a placeholder page, not a broken link', async () => {

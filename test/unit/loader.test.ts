@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -25,6 +25,11 @@ interface Stored {
 	rendered?: { html: string };
 }
 
+/** The HTML files the sync kept beside the store (see page-html.ts), by name. */
+async function pageFiles(root: string): Promise<string[]> {
+	return (await readdir(join(root, 'node_modules/.astro/prd-specs/pages'))).sort();
+}
+
 /** A loader context over a real project folder, with an in-memory store and a counting renderer. */
 function createContext(root: string) {
 	const entries = new Map<string, Stored>();
@@ -34,7 +39,13 @@ function createContext(root: string) {
 	const logger = Object.fromEntries(['info', 'warn', 'error', 'debug'].map((level) => [level, (m: string) => logs.push(`${level}: ${m}`)]));
 	const context = {
 		collection: 'docs',
-		config: { root: pathToFileURL(`${root}/`), srcDir: pathToFileURL(`${root}/src/`), base: '/', integrations: [] },
+		config: {
+			root: pathToFileURL(`${root}/`),
+			srcDir: pathToFileURL(`${root}/src/`),
+			cacheDir: pathToFileURL(`${root}/node_modules/.astro/`),
+			base: '/',
+			integrations: [],
+		},
 		store: {
 			get: (id: string) => entries.get(id),
 			set: (entry: Stored) => (entries.set(entry.id, entry), true),
@@ -80,11 +91,16 @@ describe('prdSpecsLoader', () => {
 		const { context, entries, rendered } = createContext(root);
 		await prdSpecsLoader().load(context);
 		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'prds/beta', 'specs/alpha', 'specs/beta']);
-		expect(entries.get('specs/alpha')).toMatchObject({
+		const spec = entries.get('specs/alpha')!;
+		// The HTML is kept in a file named by the entry's digest, not in the store.
+		expect(spec).toMatchObject({
 			filePath: 'src/content/docs/specs/alpha.md',
 			data: { title: 'Technical Specification: Alpha' },
-			rendered: { html: expect.stringMatching(/^<article>\d+<\/article>$/) as unknown },
+			rendered: { html: '' },
 		});
+		const html = await readFile(join(root, 'node_modules/.astro/prd-specs/pages', `${spec.digest}.html`), 'utf8');
+		expect(html).toMatch(/^<article>\d+<\/article>$/);
+		expect(await pageFiles(root)).toHaveLength(6);
 		expect(entries.get('specs/beta')!.data).toMatchObject({ pagefind: false });
 		expect(rendered).toContain(join(root, 'src/content/docs/prds/alpha.md'));
 	});
@@ -111,6 +127,16 @@ describe('prdSpecsLoader', () => {
 		setBuildState(root, createBuildState(validateConfig({})));
 		await prdSpecsLoader().load(context);
 		expect([...entries.keys()].sort()).toEqual(['open-questions', 'prds', 'prds/alpha', 'specs/alpha']);
+		// The files of beta's pages, and of alpha's and the overview's earlier renders, are gone.
+		expect(await pageFiles(root)).toEqual([...entries.values()].map((entry) => `${entry.digest}.html`).sort());
+
+		// A page whose file went missing (a cleared cache) is rendered again, though its entry did not change.
+		const count = rendered.length;
+		await rm(join(root, 'node_modules/.astro/prd-specs/pages', `${entries.get('specs/alpha')!.digest}.html`));
+		setBuildState(root, createBuildState(validateConfig({})));
+		await prdSpecsLoader().load(context);
+		expect(rendered.slice(count).map((path) => path.slice(root.length))).toEqual(['/src/content/docs/specs/alpha.md']);
+		expect(await pageFiles(root)).toHaveLength(4);
 	});
 
 	test('the list of PRD ids is digested once a sync, not once a page, and a new PRD still renders every page again', async () => {
