@@ -23,6 +23,8 @@ export interface BuildState {
 	renderReports: RenderReports;
 	/** Where the content sync put our pages' HTML, for the route middleware (see `page-html.ts`). */
 	pageHtml?: PageHtmlStore | undefined;
+	/** Starlight renders pages on request (`prerender: false`): their HTML stays in the content store. */
+	htmlInStore?: boolean | undefined;
 }
 
 /** One of our pages, as the markdown plugin sees it. */

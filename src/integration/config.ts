@@ -10,6 +10,13 @@ import { schemaIssuesToProblems } from './schema-problems.ts';
  */
 export const DEFAULT_LIST_UP_TO = 50;
 
+/**
+ * `search.prdsPerIndex`'s default. Pagefind holds every page it indexes in memory until it writes
+ * the index: measured, about 860 KB for a spec page and 460 KB for a PRD page, so 10,000 pages
+ * took 6.8 GB. In search indexes of 1,000 PRDs (their pages and specs) each run stays near 1.3 GB.
+ */
+export const DEFAULT_PRDS_PER_SEARCH_INDEX = 1000;
+
 /** Name of the environment variable that turns strict mode on (`1`/`true`) or off (`0`/`false`). */
 export const STRICT_ENV_VAR = 'PRD_SPECS_STRICT';
 /** Name of the environment variable that keeps the build from calling the API (`1`/`true`). */
@@ -216,6 +223,22 @@ export const PrdSpecsConfigSchema = z
 		contentSecurityPolicy: z
 			.union([z.boolean(), z.string().trim().min(1)], { error: '`contentSecurityPolicy` must be `true`, `false` or a policy string.' })
 			.default(true),
+		/** Site search (Starlight's Pagefind) of PRD and spec pages. */
+		search: z
+			.strictObject({
+				/**
+				 * Above this many PRDs, their pages and specs are indexed apart from the rest of the site,
+				 * in search indexes of this many PRDs each, one Pagefind run after another, which the
+				 * search box merges: Pagefind's memory then depends on this number, not on the site's size.
+				 * @default 1000 (`DEFAULT_PRDS_PER_SEARCH_INDEX`)
+				 */
+				prdsPerIndex: z
+					.number({ error: '`search.prdsPerIndex` must be a whole number of PRDs, 1 or more.' })
+					.int({ error: '`search.prdsPerIndex` must be a whole number of PRDs, 1 or more.' })
+					.min(1, { error: '`search.prdsPerIndex` must be a whole number of PRDs, 1 or more.' })
+					.default(DEFAULT_PRDS_PER_SEARCH_INDEX),
+			})
+			.prefault({}),
 		/** How specs are generated when one is missing or stale and an API key is set. */
 		generation: GenerationSchema.prefault({}),
 		/** Whether specs must be approved (`prd-specs approve`) before they are published. */
@@ -263,7 +286,7 @@ export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
 export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
 
 const OPTIONS_HINT =
-	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`, `review`, `requirements`.';
+	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `search`, `generation`, `review`, `requirements`.';
 
 /** Validates the plugin options, throwing one AstroError that names each bad option. */
 export function validateConfig(userConfig: unknown): PrdSpecsConfig {

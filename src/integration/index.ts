@@ -7,9 +7,11 @@ import mermaid from 'astro-mermaid';
 import { resolveReviewRequired, resolveStrict, validateConfig, type PrdSpecsUserConfig } from './config.ts';
 import { prepareSpecs } from './pipeline.ts';
 import { findSitePolicies } from './rendering/content-security-policy.ts';
+import { planSearchIndexes } from './rendering/search-indexes.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { TABLE_SCRIPT_PATH } from './rendering/table-script.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
+import { createSearchIndexIntegration } from './search-index-integration.ts';
 import { reportProjectState } from './report-state.ts';
 import { createBuildState, setBuildState } from './build-state.ts';
 import { registerConfig } from './config-registry.ts';
@@ -165,11 +167,21 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 						report,
 						editLinkBaseUrl: starlightConfig.editLink?.baseUrl,
 						sitePolicies: findSitePolicies(starlightConfig.head),
+						htmlInStore: starlightConfig.prerender === false,
 					}),
 				);
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
 				addIntegration(tableScriptRoute);
+				// A large site's PRD and spec pages are searched in indexes of their own, merged by the search box.
+				const searchIndexes = starlightConfig.pagefind === false ? [] : planSearchIndexes(report, config.search.prdsPerIndex);
+				if (searchIndexes.length > 0) {
+					const pagefind = typeof starlightConfig.pagefind === 'object' ? starlightConfig.pagefind : {};
+					const base = astroConfig.base.replace(/\/$/, '');
+					const ours = searchIndexes.map((part) => ({ bundlePath: `${base}/${part.path}`, baseUrl: `${base}/` }));
+					updateConfig({ pagefind: { ...pagefind, mergeIndex: [...(pagefind.mergeIndex ?? []), ...ours] } });
+					addIntegration(createSearchIndexIntegration(searchIndexes, config.search.prdsPerIndex));
+				}
 
 				if (config.sidebar !== false) {
 					// Our nodes are Starlight sidebar items (slug links and groups), in a narrower type.

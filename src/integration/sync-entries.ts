@@ -16,6 +16,7 @@ import type { ProjectReport } from './project.ts';
 import { openRenderReport, takeRenderReport, type RenderReport, type RenderReports } from './render-reports.ts';
 import type { BrokenDiagram } from './rendering/diagram-check.ts';
 import { buildEntries, type DocsEntry } from './rendering/entries.ts';
+import { isSearchedApart } from './rendering/search-indexes.ts';
 import { isGroupedLayout } from './rendering/sidebar.ts';
 
 // What the loader's content sync and the dev watcher's refresh share: both turn the project into
@@ -32,6 +33,7 @@ export function buildPageEntries(context: LoaderContext, state: BuildState, repo
 		openQuestions: state.config.openQuestions,
 		pairedPagination: isGroupedLayout(state.config.sidebar, report.prds.length),
 		listUpTo: state.config.sidebar === false ? undefined : state.config.sidebar.listUpTo,
+		searchApart: isSearchedApart(report, state.config.search.prdsPerIndex),
 		specsDir: state.config.specsDir,
 		policy: state.config,
 		sitePolicies: state.sitePolicies ?? [],
@@ -76,7 +78,9 @@ export async function syncEntries(
 	// Diagrams are parsed in a worker while pages render: page N+1's while page N renders.
 	const diagramChecks = startDiagramChecks(context.meta, (text) => context.generateDigest(text));
 	const verdicts = entries.map((entry) => diagramChecks.check(entry.id, entry.sourceBody?.text ?? entry.body));
-	const pages = (state.pageHtml ??= createPageHtmlStore(config.cacheDir));
+	// Pages that Starlight renders on request (`prerender: false`) keep their HTML in the store,
+	// which is deployed with the server; Astro's cache directory is not.
+	const pages = state.htmlInStore ? undefined : (state.pageHtml ??= createPageHtmlStore(config.cacheDir));
 	// Stored together once every page is rendered: Astro writes its whole store to disk 500 ms after
 	// the last change, and a write that starts mid-sync is written again when it ends.
 	const ready: StoredEntry[] = [];
@@ -94,7 +98,7 @@ export async function syncEntries(
 		await diagramChecks.finish();
 	}
 	for (const entry of ready) store.set(entry);
-	pages.ids = new Set(ready.map((entry) => entry.id));
+	if (pages) pages.ids = new Set(ready.map((entry) => entry.id));
 	const failure = diagramChecks.failure();
 	if (failure) {
 		found.warnings.push({
@@ -142,7 +146,7 @@ export async function prunePages(context: LoaderContext, state: BuildState): Pro
 async function syncEntry(
 	context: LoaderContext,
 	state: BuildState,
-	pages: PageHtmlStore,
+	pages: PageHtmlStore | undefined,
 	entry: DocsEntry,
 	broken: BrokenDiagram[],
 	ids: string,
@@ -160,7 +164,7 @@ async function syncEntry(
 		diagrams: broken.map((diagram) => diagram.source),
 	});
 	const old = previous.get(entry.id) ?? store.get(entry.id);
-	if (old?.digest === digest && old.rendered && (await hasPageHtml(pages, digest))) return old;
+	if (old?.digest === digest && old.rendered && (pages ? await hasPageHtml(pages, digest) : old.rendered.html !== '')) return old;
 	const data = await context.parseData({ id: entry.id, data: entry.data });
 	// A path inside the docs collection makes Starlight's path-gated markdown plugins
 	// (asides, heading anchors) and the sidebar treat the page like a hand-written one.
@@ -192,8 +196,9 @@ async function syncEntry(
 	}
 	// A page with a link to an unknown PRD is not kept, so that the next sync reports it again.
 	if (render.report.problems.length > 0) return undefined;
-	await writePageHtml(pages, digest, render.rendered.html);
 	const filePath = relative(rootPath, fileURLToPath(fileURL)).split('\\').join('/');
+	if (!pages) return { id: entry.id, data, rendered: render.rendered, digest, filePath };
+	await writePageHtml(pages, digest, render.rendered.html);
 	// No `body` (nothing reads it) and no HTML (in `pages`): the data store is written whole after
 	// every sync and bundled into the server build. The headings stay, for the table of contents.
 	const { metadata } = render.rendered;

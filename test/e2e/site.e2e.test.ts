@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -232,6 +233,57 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 			expect(problems, path).toEqual([]);
 			await page.close();
 		}
+	});
+});
+
+describe.skipIf(!HAS_CHROMIUM)('a site whose PRD and spec pages are searched in indexes of their own (`search.prdsPerIndex`)', () => {
+	let dir: string;
+	let site: { url: string; close(): Promise<void> };
+	let browser: Browser;
+
+	beforeAll(async () => {
+		dir = await fixtureSite();
+		// Two PRDs, one per index: billing with its spec, then notifications (no spec yet: its placeholder is not indexed).
+		const result = await buildSite(dir, { FIXTURE_OPTIONS: JSON.stringify({ search: { prdsPerIndex: 1 } }) });
+		expect(result.code, result.output).toBe(0);
+		expect(result.output).toContain('3 PRD and spec pages indexed for search in 2 indexes of up to 1 PRDs (`search.prdsPerIndex`)');
+		site = await serveStatic(join(dir, 'dist'));
+		browser = await launchChromium();
+	}, 180_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await site?.close();
+	});
+
+	test('PRD and spec pages are left out of Starlight’s index and written to their own', async () => {
+		const prdPage = await readFile(join(dir, 'dist/prds/billing/index.html'), 'utf8');
+		expect(prdPage).not.toContain('data-pagefind-body');
+		expect(await readFile(join(dir, 'dist/guides/writing/index.html'), 'utf8')).toContain('data-pagefind-body');
+		for (const part of ['1', '2']) expect(existsSync(join(dir, 'dist/_prd-specs/search', part, 'pagefind-entry.json')), part).toBe(true);
+	});
+
+	async function search(from: string, query: string): Promise<string[]> {
+		const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+		const errors: string[] = [];
+		page.on('pageerror', (error) => errors.push(error.message));
+		page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+		await page.goto(`${site.url}${from}`);
+		await page.locator('site-search button[data-open-modal]').click();
+		await page.locator('#starlight__search input').fill(query);
+		await page.locator('#starlight__search .pagefind-ui__result-link').first().waitFor();
+		const hrefs = await page
+			.locator('#starlight__search .pagefind-ui__result-link')
+			.evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+		expect(errors).toEqual([]);
+		await page.close();
+		return hrefs;
+	}
+
+	test('the search box finds words of specs, of PRDs and of hand-written pages, from any page', async () => {
+		expect(await search('/', 'quillwort')).toContain('/specs/billing/');
+		expect(await search('/prds/billing/', 'toggle')).toContain('/prds/notifications/');
+		expect(await search('/specs/billing/', 'hand-written')).toContain('/guides/writing/');
 	});
 });
 

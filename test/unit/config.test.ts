@@ -59,7 +59,7 @@ describe('validateConfig', () => {
 			- \`colour\` is not an option."
 		`);
 		expect(hint).toContain(
-			'Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `generation`',
+			'Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `search`, `generation`',
 		);
 	});
 });

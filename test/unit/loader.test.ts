@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -137,6 +138,18 @@ describe('prdSpecsLoader', () => {
 		await prdSpecsLoader().load(context);
 		expect(rendered.slice(count).map((path) => path.slice(root.length))).toEqual(['/src/content/docs/specs/alpha.md']);
 		expect(await pageFiles(root)).toHaveLength(4);
+	});
+
+	test('with Starlight’s `prerender: false`, pages keep their HTML in the store, which is deployed with the server', async () => {
+		setBuildState(root, createBuildState(validateConfig({}), { htmlInStore: true }));
+		const { context, entries, rendered } = createContext(root);
+		await prdSpecsLoader().load(context);
+		expect(entries.get('specs/alpha')!.rendered!.html).toMatch(/^<article>\d+<\/article>$/);
+		expect(existsSync(join(root, 'node_modules/.astro/prd-specs/pages'))).toBe(false);
+		const count = rendered.length;
+		setBuildState(root, createBuildState(validateConfig({}), { htmlInStore: true }));
+		await prdSpecsLoader().load(context);
+		expect(rendered.length).toBe(count);
 	});
 
 	test('the list of PRD ids is digested once a sync, not once a page, and a new PRD still renders every page again', async () => {

@@ -39,6 +39,11 @@ export interface EntryOptions {
 	 * compact PRD table and pages of PRDs by status (see `buildIndexEntries`).
 	 */
 	listUpTo?: number | undefined;
+	/**
+	 * PRD and spec pages are searched in indexes of their own (see `search-indexes.ts`): they are
+	 * left out of Starlight's.
+	 */
+	searchApart?: boolean | undefined;
 }
 
 /**
@@ -58,6 +63,7 @@ export function buildEntries(report: ProjectReport, options: EntryOptions): Docs
 	const order = getFolderTree(report).order;
 	const entries = order.flatMap((status, index) => {
 		const pages = [buildPrdEntry(status, context), buildSpecEntry(status, context)];
+		if (options.searchApart) for (const page of pages) page.data.pagefind = false;
 		if (options.pairedPagination) labelPagination(pages, order[index - 1], order[index + 1]);
 		return pages;
 	});
