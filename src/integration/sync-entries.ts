@@ -84,8 +84,11 @@ export async function syncEntries(
 	// Stored together once every page is rendered: Astro writes its whole store to disk 500 ms after
 	// the last change, and a write that starts mid-sync is written again when it ends.
 	const ready: StoredEntry[] = [];
+	const published = new Map<string, DocsEntry>();
 	try {
 		for (const [index, entry] of entries.entries()) {
+			assertPublishedOnce(published.get(entry.id), entry);
+			published.set(entry.id, entry);
 			entryIds.add(entry.id);
 			assertNoHandWrittenPage(store.get(entry.id)?.filePath, rootPath, entry);
 			const broken = await verdicts[index]!;
@@ -236,6 +239,30 @@ async function renderPage(
 		return { ok: true, rendered, report: takeRenderReport(reports, path) };
 	} catch (error) {
 		return { ok: false, error: error as Error, report: takeRenderReport(reports, path) };
+	}
+}
+
+/** Fails when two of our pages have one URL (an `overview.slug` that is a folder's path, say): one would silently replace the other. */
+function assertPublishedOnce(earlier: DocsEntry | undefined, entry: DocsEntry): void {
+	if (!earlier) return;
+	throwPluginError(
+		`\`/${entry.id}/\` would be published twice: as ${describePage(earlier)} and as ${describePage(entry)}.`,
+		'Give the overview or the open-questions page a `slug` (`overview.slug`, `openQuestions.slug`) that no folder or PRD of `prds/` uses.',
+	);
+}
+
+function describePage(entry: DocsEntry): string {
+	switch (entry.kind) {
+		case 'prd':
+			return `the page of \`${entry.sourceFile ?? entry.id}\``;
+		case 'spec':
+			return entry.sourceFile ? `the page of \`${entry.sourceFile}\`` : 'a spec placeholder';
+		case 'overview':
+			return 'the overview (`overview.slug`)';
+		case 'open-questions':
+			return 'the open-questions page (`openQuestions.slug`)';
+		case 'index':
+			return 'the index page of a folder or status';
 	}
 }
 

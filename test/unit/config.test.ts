@@ -13,6 +13,7 @@ describe('validateConfig', () => {
 			overview: { slug: 'prds', title: 'Product requirements' },
 			openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
 			sidebar: { label: 'Specifications', position: 'start', layout: 'auto', listUpTo: 50 },
+			search: { prdsPerIndex: 1000 },
 			mermaid: true,
 			generation: {
 				model: 'gpt-6.1-terra',

@@ -168,6 +168,14 @@ describe('prdSpecsLoader', () => {
 		expect(rendered.length - firstCount).toBe(firstCount + 2);
 	});
 
+	test('two generated pages at one URL fail the sync naming both, rather than one replacing the other', async () => {
+		setBuildState(root, createBuildState(validateConfig({ overview: { slug: 'prds/alpha' } })));
+		const { context } = createContext(root);
+		await expect(prdSpecsLoader().load(context)).rejects.toThrow(
+			'`/prds/alpha/` would be published twice: as the page of `prds/alpha.md` and as the overview (`overview.slug`).',
+		);
+	});
+
 	test('a hand-written page at a generated URL fails the sync naming both files', async () => {
 		await writeFiles(root, { 'src/content/docs/prds/alpha.md': '---\ntitle: Mine\n---\nHand-written.' });
 		const { context, entries } = createContext(root);

@@ -94,7 +94,10 @@ describe('spec files', () => {
 			'checkout',
 		);
 		expect(badId.ok || badId.problems).toEqual([
-			expect.objectContaining({ field: 'prd', message: '`prd` must be the id of the PRD: lowercase letters, digits and dashes.' }),
+			expect.objectContaining({
+				field: 'prd',
+				message: '`prd` must be the id of the PRD: lowercase letters, digits and dashes, with `/` between folders (`payments/checkout`).',
+			}),
 		]);
 		expect(() => serializeSpecFile({ ...metadata, prd: '../outside' }, 'Body')).toThrow();
 	});

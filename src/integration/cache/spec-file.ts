@@ -34,9 +34,9 @@ const recordedSection = z
 /** Frontmatter of a cached spec (`<specsDir>/<id>.md`): where the spec came from. */
 export const SpecMetadataSchema = z.strictObject({
 	/** Id of the PRD the spec was written from. */
-	prd: z
-		.string({ error: '`prd` must be the id of the PRD.' })
-		.refine(isPrdId, { error: '`prd` must be the id of the PRD: lowercase letters, digits and dashes.' }),
+	prd: z.string({ error: '`prd` must be the id of the PRD.' }).refine(isPrdId, {
+		error: '`prd` must be the id of the PRD: lowercase letters, digits and dashes, with `/` between folders (`payments/checkout`).',
+	}),
 	/** Cache key: identifies the filled prompt the spec was generated from (see `computeInputHash`). */
 	inputHash: hashSchema('inputHash'),
 	/** Hash of the prompt template at the time. */
