@@ -11,7 +11,7 @@ import { throwPluginError } from './error.ts';
  * (as one string, or with `experimental.collectionStorage: 'chunked'` in chunks it measures
  * character by character): measured at 1,000 PRDs, a store holding the pages' HTML is 137 million
  * characters and takes 113 s to write in chunks, 0.8 µs a character; near 4,000 PRDs one string
- * no longer fits in V8. Without the HTML it holds the pages' data and headings, some 5% of that.
+ * no longer fits in V8. Without the HTML it holds the pages' data and headings, some 3% of that.
  *
  * Files are named by the page's digest (of everything its render depends on), so an unchanged
  * page finds its HTML from the last build, and a page that changed never reads an older render.
