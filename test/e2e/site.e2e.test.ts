@@ -268,7 +268,9 @@ describe.skipIf(!HAS_CHROMIUM)('a site whose PRD and spec pages are searched in 
 		const errors: string[] = [];
 		page.on('pageerror', (error) => errors.push(error.message));
 		page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
-		await page.goto(`${site.url}${from}`);
+		// As the test above: the search element is ready (its script run, Pagefind's UI loading) once the network is idle.
+		await page.goto(`${site.url}${from}`, { waitUntil: 'networkidle' });
+		await page.waitForFunction(() => customElements.get('site-search') !== undefined);
 		await page.locator('site-search button[data-open-modal]').click();
 		await page.locator('#starlight__search input').fill(query);
 		await page.locator('#starlight__search .pagefind-ui__result-link').first().waitFor();
