@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { createBatchApi, handleBatchApi, type FakeBatchApi } from './openai-batch.ts';
+
 /** What the fake server does with one request. */
 export type Reply =
 	| {
@@ -92,12 +94,15 @@ export interface FakeOpenAIServer {
 	/** Replies used in order; when empty, `handler` decides. */
 	queue: Reply[];
 	handler: (request: RecordedRequest) => Reply;
+	/** The Files and Batches endpoints (see `openai-batch.ts`); a batch's requests are answered by `queue`, then `handler`. */
+	batch: FakeBatchApi;
 	close(): Promise<void>;
 }
 
 /**
  * An HTTP server on 127.0.0.1 that speaks the OpenAI wire format for chat completions and
- * responses, JSON or SSE, so that the real SDK can be tested against it.
+ * responses, JSON or SSE, and the Files and Batches endpoints, so that the real SDK can be tested
+ * against it.
  */
 export async function startFakeOpenAI(
 	handler: FakeOpenAIServer['handler'] = () => ({ type: 'text', content: 'Hello' }),
@@ -113,6 +118,12 @@ export async function startFakeOpenAI(
 			res.on('close', () => inFlight--);
 			const chunks: Buffer[] = [];
 			for await (const chunk of req) chunks.push(chunk as Buffer);
+			const raw = { method: req.method ?? 'GET', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+			if (await handleBatchApi(state.batch, raw, res, (request) => state.queue.shift() ?? state.handler(request))) {
+				// Recorded without a body: uploads are multipart, and what a batch asks is in its input file.
+				state.requests.push({ path: raw.path, headers: raw.headers, body: {}, text: '' });
+				return;
+			}
 			let body: RecordedRequest['body'] = {};
 			try {
 				body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as RecordedRequest['body'];
@@ -152,6 +163,7 @@ export async function startFakeOpenAI(
 		maxInFlight: 0,
 		queue: [],
 		handler,
+		batch: createBatchApi(),
 		close: () =>
 			new Promise((resolve) => {
 				for (const socket of sockets) socket.destroy();
