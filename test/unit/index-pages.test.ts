@@ -2,45 +2,23 @@ import { Script } from 'node:vm';
 
 import { describe, expect, test } from 'vitest';
 
-import type { CachedSpec } from '../../src/integration/cache/spec-file.ts';
-import type { PrdWithSpec, ProjectReport } from '../../src/integration/project.ts';
-import type { PrdFolder } from '../../src/integration/prds/folders.ts';
-import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
+import type { PrdWithSpec } from '../../src/integration/project.ts';
 import { buildEntries, type DocsEntry, type EntryOptions } from '../../src/integration/rendering/entries.ts';
 import { PART_CHARS, splitIntoParts } from '../../src/integration/rendering/page-parts.ts';
 import { getTableScript, TABLE_SCRIPT_PATH } from '../../src/integration/rendering/table-script.ts';
+import { prdStatus, projectReport } from '../helpers/project.ts';
 
 const HOSTILE = 'Pay </script><script>alert(1)</script> "q" \'s\' <img src=x onerror=alert(2)>';
 
-function status(id: string, title: string, state: PrdWithSpec['state'] = 'missing', prdStatus = 'draft', questions?: string): PrdWithSpec {
-	const slash = id.lastIndexOf('/');
-	const spec =
-		questions === undefined
-			? undefined
-			: ({
-					id,
-					file: `src/content/specs/${id}.md`,
-					body: `# Spec\n\n## Clarification Requests or Feedback\n\n${questions}`,
-					metadata: { source: 'model', model: 'm', generatedAt: '2026-11-20T10:00:00Z', inputHash: 'sha256:abc', templateHash: 'sha256:t' },
-				} as unknown as CachedSpec);
-	return {
-		prd: {
-			id,
-			folder: slash === -1 ? '' : id.slice(0, slash),
-			file: `prds/${id}.md`,
-			frontmatter: PrdFrontmatterSchema.parse({ title, status: prdStatus, owner: 'Team <b>' }),
-			body: 'Body',
-			requirements: [],
-		},
-		inputHash: 'sha256:x',
+const status = (id: string, title: string, state: PrdWithSpec['state'] = 'missing', field = 'draft', questions?: string): PrdWithSpec =>
+	prdStatus(id, {
+		title,
 		state,
-		...(spec && { spec }),
-	};
-}
-
-function report(prds: PrdWithSpec[], folders: PrdFolder[] = []): ProjectReport {
-	return { prds, folders, problems: [], warnings: [] };
-}
+		status: field,
+		owner: 'Team <b>',
+		...(questions !== undefined && { specBody: `# Spec\n\n## Clarification Requests or Feedback\n\n${questions}` }),
+	});
+const report = projectReport;
 
 const options: EntryOptions = {
 	base: '/docs',

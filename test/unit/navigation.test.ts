@@ -1,32 +1,15 @@
 import { describe, expect, test } from 'vitest';
 
-import type { PrdWithSpec, ProjectReport } from '../../src/integration/project.ts';
-import type { PrdFolder } from '../../src/integration/prds/folders.ts';
-import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
+import type { PrdWithSpec } from '../../src/integration/project.ts';
 import { findCurrentPage } from '../../src/integration/rendering/current-page.ts';
 import { getFolderTree } from '../../src/integration/rendering/folder-tree.ts';
 import { findPrevNext } from '../../src/integration/rendering/pagination.ts';
 import { buildSidebarGroup, FOLDERS_LISTED, isCompactSidebar, type SidebarNode } from '../../src/integration/rendering/sidebar.ts';
+import { prdStatus, projectReport } from '../helpers/project.ts';
 
-function status(id: string, title: string, state: PrdWithSpec['state'] = 'fresh', prdStatus = 'draft'): PrdWithSpec {
-	const slash = id.lastIndexOf('/');
-	return {
-		prd: {
-			id,
-			folder: slash === -1 ? '' : id.slice(0, slash),
-			file: `prds/${id}.md`,
-			frontmatter: PrdFrontmatterSchema.parse({ title, status: prdStatus }),
-			body: 'Body',
-			requirements: [],
-		},
-		inputHash: 'sha256:x',
-		state,
-	};
-}
-
-function report(prds: PrdWithSpec[], folders: PrdFolder[] = []): ProjectReport {
-	return { prds, folders, problems: [], warnings: [] };
-}
+const status = (id: string, title: string, state: PrdWithSpec['state'] = 'fresh', field = 'draft'): PrdWithSpec =>
+	prdStatus(id, { title, state, status: field });
+const report = projectReport;
 
 const OVERVIEW = { slug: 'prds', title: 'All PRDs' };
 const QUESTIONS = { slug: 'open-questions', title: 'Open questions', section: 'x' };

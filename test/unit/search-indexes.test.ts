@@ -1,35 +1,13 @@
 import { expect, test } from 'vitest';
 
-import type { CachedSpec } from '../../src/integration/cache/spec-file.ts';
 import { validateConfig } from '../../src/integration/config.ts';
-import type { PrdWithSpec, ProjectReport } from '../../src/integration/project.ts';
-import { PrdFrontmatterSchema } from '../../src/integration/prds/schema.ts';
+import type { PrdWithSpec } from '../../src/integration/project.ts';
 import { buildEntries, type EntryOptions } from '../../src/integration/rendering/entries.ts';
 import { isSearchedApart, planSearchIndexes } from '../../src/integration/rendering/search-indexes.ts';
+import { prdStatus, projectReport } from '../helpers/project.ts';
 
-function status(id: string, withSpec: boolean): PrdWithSpec {
-	const slash = id.lastIndexOf('/');
-	return {
-		prd: {
-			id,
-			folder: slash === -1 ? '' : id.slice(0, slash),
-			file: `prds/${id}.md`,
-			frontmatter: PrdFrontmatterSchema.parse({ title: `PRD ${id}`, status: 'draft' }),
-			body: 'Body',
-			requirements: [],
-		},
-		inputHash: 'sha256:x',
-		state: withSpec ? 'fresh' : 'missing',
-		...(withSpec && {
-			spec: {
-				id,
-				file: `src/content/specs/${id}.md`,
-				body: '# Spec\n\nText.',
-				metadata: { source: 'model', model: 'm', generatedAt: '2026-11-20T10:00:00Z', inputHash: 'sha256:x', templateHash: 'sha256:t' },
-			} as unknown as CachedSpec,
-		}),
-	};
-}
+const status = (id: string, withSpec: boolean): PrdWithSpec =>
+	prdStatus(id, { title: `PRD ${id}`, state: withSpec ? 'fresh' : 'missing', ...(withSpec && { specBody: '# Spec\n\nText.' }) });
 
 const OPTIONS: EntryOptions = {
 	base: '/',
@@ -38,7 +16,7 @@ const OPTIONS: EntryOptions = {
 	specsDir: 'src/content/specs',
 };
 
-const report = (prds: PrdWithSpec[]): ProjectReport => ({ prds, folders: [], problems: [], warnings: [] });
+const report = (prds: PrdWithSpec[]) => projectReport(prds);
 
 test('up to `prdsPerIndex` PRDs, Starlight’s index takes every page', () => {
 	const small = report([status('a', true), status('b', false)]);
