@@ -29,11 +29,16 @@ export const REVIEW_REQUIRED_ENV_VAR = 'PRD_SPECS_REVIEW_REQUIRED';
 /** A current model (gpt-5 and gpt-5-mini shut down on 2026-12-11). */
 export const DEFAULT_MODEL = 'gpt-6.1-terra';
 
-const priceSchema = z.strictObject({
+const tokenPriceSchema = z.strictObject({
 	/** US dollars per million input tokens. */
 	input: z.number().nonnegative(),
 	/** US dollars per million output tokens. */
 	output: z.number().nonnegative(),
+});
+
+const priceSchema = tokenPriceSchema.extend({
+	/** Prices of the Batch API (`generate --batch`); half of `input` and `output` when not set. */
+	batch: tokenPriceSchema.optional(),
 });
 
 const GenerationSchema = z.strictObject({
@@ -90,6 +95,14 @@ const GenerationSchema = z.strictObject({
 	maxInputTokens: z.number().int().positive().default(200_000),
 	/** Prices per million tokens for models that are not built in, to report the cost. */
 	prices: z.record(z.string(), priceSchema).default({}),
+	/**
+	 * Budget of one run in US dollars (the `--max-cost` flag overrides it): a run whose estimate is
+	 * above it does not start, and a run that reaches it starts no further spec. Unset: no budget.
+	 */
+	maxCost: z
+		.number({ error: '`generation.maxCost` must be an amount in US dollars, such as `5` or `0.5`.' })
+		.positive({ error: '`generation.maxCost` must be more than 0 dollars (leave it out for no budget).' })
+		.optional(),
 });
 
 /** A path relative to the project root (a folder or a file), named by its option in messages. */

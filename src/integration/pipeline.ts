@@ -3,7 +3,8 @@ import { removeAbandonedTempFiles, writeSpecFile } from './cache/write.ts';
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from './config.ts';
 import type { SpecGenerator } from './generation/generator.ts';
 import { createOpenAIGenerator } from './generation/openai.ts';
-import { estimateCost } from './generation/pricing.ts';
+import { estimateRun, estimateUsage } from './generation/estimate.ts';
+import { costOfUsage, estimateCost, formatDollars, type PriceMode } from './generation/pricing.ts';
 import { formatTokens, generateSpecs, type ProgressEvent, type ProgressLogger, type SpecOutcome } from './generation/run.ts';
 import type { SpecSaver } from './generation/spec-saver.ts';
 import { loadProject, type PrdWithSpec, type ProjectReport } from './project.ts';
@@ -32,6 +33,8 @@ export interface PrepareSpecsOptions {
 	force?: boolean | undefined;
 	/** Specs generated at once, instead of `generation.concurrency`. */
 	concurrency?: number | undefined;
+	/** The run's budget in US dollars, instead of `generation.maxCost`. */
+	maxCost?: number | undefined;
 	/** Called once generation is about to start (`plan`), then as each spec starts, enters a repair round and ends. */
 	onProgress?: ((event: PrepareProgressEvent) => void) | undefined;
 	/**
@@ -57,7 +60,9 @@ export type SkipReason =
 	/** `mayGenerate` is false; `targets` says what would have been generated. */
 	| { reason: 'not-allowed' }
 	| { reason: 'offline' }
-	| { reason: 'no-api-key' };
+	| { reason: 'no-api-key' }
+	/** The run's estimate is above its budget (`generation.maxCost` or `maxCost`), or cannot be made. */
+	| { reason: 'over-budget'; maxCost: number; model: string; estimate: number | undefined };
 
 interface PreparedProject {
 	/** The project (after generation, when it ran): what the pages are built from. */
@@ -82,16 +87,23 @@ interface FinishedGeneration extends PreparedProject {
 
 export type PreparedSpecs = SkippedGeneration | FinishedGeneration;
 
+/** What a run will generate, and with what: or why it will not. */
+export type PlannedRun =
+	| (SkippedGeneration & { apiKey?: undefined })
+	| { skipped?: undefined; report: ProjectReport & { template: NonNullable<ProjectReport['template']> }; targets: PrdWithSpec[]; apiKey: string; model: string; maxCost: number | undefined };
+
 /**
- * Loads the project and generates the specs selected (by default the missing and stale ones) when
- * this run may, nothing forbids it and an API key is set. The one way into generation, for the
- * build, `astro dev` and the CLI; the result says why nothing was generated, for each caller to
- * report its own way.
+ * The checks every run makes before it sends anything, in order: the project loads without
+ * problems, the ids exist, something is to be generated, the run may call the API, offline mode
+ * is off, an API key is set, and the estimate (at the prices of `mode`) fits the budget.
  */
-export async function prepareSpecs(options: PrepareSpecsOptions): Promise<PreparedSpecs> {
+export async function planRun(
+	options: Pick<PrepareSpecsOptions, 'root' | 'config' | 'logger' | 'env' | 'mayGenerate' | 'ids' | 'force' | 'maxCost' | 'logRunLines'>,
+	mode: PriceMode,
+): Promise<PlannedRun> {
 	const { root, config, logger, env = process.env, logRunLines = true } = options;
 	const report = await loadProject(root, config);
-	const skip = (skipped: SkipReason, targets: PrdWithSpec[] = []): PreparedSpecs => ({ report, targets, outcomes: [], skipped });
+	const skip = (skipped: SkipReason, targets: PrdWithSpec[] = []): SkippedGeneration => ({ report, targets, outcomes: [], skipped });
 	if (report.problems.length > 0 || !report.template) return skip({ reason: 'bad-input' });
 	const { targets, unknownIds } = selectTargets(report, options.ids ?? [], options.force ?? false);
 	if (unknownIds.length > 0) return skip({ reason: 'unknown-ids', ids: unknownIds });
@@ -111,6 +123,32 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 	}
 
 	const model = resolveModel(config, env);
+	const maxCost = options.maxCost ?? config.generation.maxCost;
+	if (maxCost !== undefined) {
+		const { prices, maxInputTokens } = config.generation;
+		const { cost } = estimateRun(report.template.text, targets, { model, prices, mode, maxInputTokens });
+		if (cost === undefined || cost > maxCost) {
+			const skipped = { reason: 'over-budget' as const, maxCost, model, estimate: cost };
+			if (logRunLines) logger.warn(`${count} not generated: ${describeOverBudget(skipped)}`);
+			return skip(skipped, targets);
+		}
+	}
+	return { report: { ...report, template: report.template }, targets, apiKey, model, maxCost };
+}
+
+/**
+ * Loads the project and generates the specs selected (by default the missing and stale ones) when
+ * this run may, nothing forbids it and an API key is set. The one way into generation, for the
+ * build, `astro dev` and the CLI; the result says why nothing was generated, for each caller to
+ * report its own way.
+ */
+export async function prepareSpecs(options: PrepareSpecsOptions): Promise<PreparedSpecs> {
+	const { root, config, logger, env = process.env, logRunLines = true } = options;
+	const plan = await planRun(options, 'normal');
+	if (plan.skipped) return plan;
+	const { report, targets, apiKey, model, maxCost } = plan;
+	const { prices } = config.generation;
+	const count = `${targets.length} spec${targets.length > 1 ? 's' : ''}`;
 	const generator = (options.createGenerator ?? createOpenAIClient)({ apiKey, model, config, env });
 	const concurrency = options.concurrency ?? config.generation.concurrency;
 	options.onProgress?.({ type: 'plan', targets, model, concurrency });
@@ -123,11 +161,18 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 		concurrency,
 		repairRounds: config.generation.repairRounds,
 		maxInputTokens: config.generation.maxInputTokens,
+		...(maxCost !== undefined && {
+			budget: {
+				maxCost,
+				estimate: (target) => estimateCost(model, estimateUsage(report.template.text, target), prices) ?? 0,
+				cost: (usage) => estimateCost(model, usage, prices) ?? 0,
+			},
+		}),
 		logger,
 		...(options.onProgress && { onProgress: options.onProgress }),
 		...(options.signal && { signal: options.signal }),
 	});
-	const summary = summarizeGeneration(outcomes, report.prds.length - targets.length, model, config.generation.prices);
+	const summary = summarizeGeneration(outcomes, report.prds.length - targets.length, model, prices);
 	if (logRunLines) logger.info(summary);
 	return { report: await loadProject(root, config), targets, outcomes, summary };
 }
@@ -148,7 +193,7 @@ function selectTargets(report: ProjectReport, ids: readonly string[], force: boo
  * Generation saves into the spec cache: atomic writes of `<specsDir>/<id>.md` (see cache/write.ts).
  * A spec written over another records the sections of the one it replaces (see `describeReplacedSpec`).
  */
-function specCacheSaver(root: string, specsDir: string): SpecSaver {
+export function specCacheSaver(root: string, specsDir: string): SpecSaver {
 	return {
 		cleanUp: () => removeAbandonedTempFiles(root, specsDir),
 		save: async ({ body, prd, inputHash, templateHash, model, generatedAt, usage }) => {
@@ -160,7 +205,7 @@ function specCacheSaver(root: string, specsDir: string): SpecSaver {
 }
 
 /** The OpenAI client for a run, from the options and the environment. */
-function createOpenAIClient({ apiKey, model, config, env }: GeneratorOptions): SpecGenerator {
+export function createOpenAIClient({ apiKey, model, config, env }: GeneratorOptions): SpecGenerator {
 	return createOpenAIGenerator({
 		apiKey,
 		baseURL: env.OPENAI_BASE_URL?.trim() || undefined,
@@ -171,7 +216,18 @@ function createOpenAIClient({ apiKey, model, config, env }: GeneratorOptions): S
 	});
 }
 
-/** `Specs: 2 generated, 3 reused, 1 failed; 14,012 tokens in, 10,960 out; about $0.07.` */
+/** Why a run over its budget did not start: its estimate, or that there is none. */
+export function describeOverBudget({ maxCost, model, estimate }: Extract<SkipReason, { reason: 'over-budget' }>): string {
+	if (estimate === undefined)
+		return `the run has a budget of ${formatDollars(maxCost)} (\`generation.maxCost\` or --max-cost), but the price of ${model} is not known, so its cost cannot be estimated: set \`generation.prices\` for it.`;
+	return `the estimated cost, ${formatDollars(estimate)} before any repair round, is above the run's budget of ${formatDollars(maxCost)} (\`generation.maxCost\` or --max-cost). Generate fewer specs at once (name their ids), or raise the budget.`;
+}
+
+/**
+ * `Specs: 2 generated, 3 reused, 1 failed; 14,012 tokens in, 10,960 out; about $0.07.`, with the
+ * specs the budget left out (`2 not started (budget)`) when there are any. Tokens a batch answered
+ * are priced at the batch price.
+ */
 export function summarizeGeneration(
 	outcomes: readonly SpecOutcome[],
 	reused: number,
@@ -179,13 +235,27 @@ export function summarizeGeneration(
 	prices: PrdSpecsConfig['generation']['prices'],
 ): string {
 	const generated = outcomes.filter((o) => o.status === 'generated').length;
-	const failed = outcomes.length - generated;
-	const usage = outcomes.reduce(
-		(sum, o) => ({ inputTokens: sum.inputTokens + o.usage.inputTokens, outputTokens: sum.outputTokens + o.usage.outputTokens }),
-		{ inputTokens: 0, outputTokens: 0 },
-	);
-	const cost = estimateCost(model, usage, prices);
-	const costText =
-		cost === undefined ? `cost unknown for ${model} (set \`generation.prices\`)` : `about $${cost.toFixed(cost < 1 ? 3 : 2)}`;
-	return `Specs: ${generated} generated, ${reused} reused, ${failed} failed; ${formatTokens(usage)}; ${costText}.`;
+	const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+	const failed = outcomes.length - generated - skipped;
+	const { usage, cost } = sumUsage(outcomes, model, prices);
+	const costText = cost === undefined ? `cost unknown for ${model} (set \`generation.prices\`)` : `about ${formatDollars(cost)}`;
+	const notStarted = skipped > 0 ? `, ${skipped} not started (budget reached)` : '';
+	return `Specs: ${generated} generated, ${reused} reused, ${failed} failed${notStarted}; ${formatTokens(usage)}; ${costText}.`;
+}
+
+/** Tokens of the outcomes, and their cost (a batch's part at the batch price); undefined cost when the price is not known. */
+export function sumUsage(
+	outcomes: readonly Pick<SpecOutcome, 'usage'>[],
+	model: string,
+	prices: PrdSpecsConfig['generation']['prices'],
+): { usage: { inputTokens: number; outputTokens: number }; cost: number | undefined } {
+	const usage = { inputTokens: 0, outputTokens: 0 };
+	let cost = estimateCost(model, usage, prices);
+	for (const outcome of outcomes) {
+		usage.inputTokens += outcome.usage.inputTokens;
+		usage.outputTokens += outcome.usage.outputTokens;
+		const one = costOfUsage(model, outcome.usage, prices);
+		cost = cost === undefined || one === undefined ? undefined : cost + one;
+	}
+	return { usage, cost };
 }

@@ -18,6 +18,9 @@ const hashSchema = (field: string) =>
 
 const tokens = z.number().int().nonnegative();
 
+/** A batch id as the Batch API names batches (`batch_…`): kept to one short word, since the server is not trusted. */
+export const BATCH_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+
 const dateTime = (field: string) =>
 	z.iso.datetime({ offset: true, error: `\`${field}\` must be an ISO 8601 date-time, e.g. 2026-11-26T10:00:00Z.` });
 
@@ -55,7 +58,21 @@ export const SpecMetadataSchema = z.strictObject({
 	/** ISO 8601 date-time of generation. */
 	generatedAt: dateTime('generatedAt'),
 	/** Tokens sent and received, summed over every request made for this spec. */
-	usage: z.strictObject({ inputTokens: tokens, outputTokens: tokens, requests: z.number().int().positive().optional() }).optional(),
+	usage: z
+		.strictObject({
+			inputTokens: tokens,
+			outputTokens: tokens,
+			requests: z.number().int().positive().optional(),
+			/** The part of the usage a batch answered (`generate --batch`), priced at the Batch API's prices; the rest is repair rounds. */
+			batch: z
+				.strictObject({
+					id: z.string().regex(BATCH_ID_PATTERN, { error: '`usage.batch.id` must be the id of a batch, such as `batch_abc123`.' }),
+					inputTokens: tokens,
+					outputTokens: tokens,
+				})
+				.optional(),
+		})
+		.optional(),
 	/** How the spec was made, in words, when `source` says too little. */
 	note: z
 		.string()

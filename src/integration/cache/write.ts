@@ -42,9 +42,18 @@ export async function writeSpecFile(
 	const text = serializeSpecFile(metadata, body);
 	// The id's folders (`payments/eu` of `payments/eu/checkout`) are real folders of the cache.
 	const dir = await makeRealSubfolder(await makeFolderInsideProject(root, specsDir, 'specsDir'), folderOfId(metadata.prd), specsDir);
-	const name = lastSegmentOf(metadata.prd);
-	const target = join(dir, `${name}.md`);
-	const temporary = join(dir, `.${name}.md.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+	await writeFileAtomically(dir, `${lastSegmentOf(metadata.prd)}.md`, text, fs);
+	return `${specsDir}/${metadata.prd}.md`;
+}
+
+/**
+ * Writes `<dir>/<name>` atomically: the text goes to `.<name>.<pid>.<random>.tmp` in the same
+ * folder, is flushed to disk, then renamed over the file. A crash at any point leaves the old file
+ * or the new one, never half of one; `removeAbandonedTempFiles` clears what a killed process left.
+ */
+export async function writeFileAtomically(dir: string, name: string, text: string, fs: SpecWriteFs = NODE_FS): Promise<void> {
+	const target = join(dir, name);
+	const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 	try {
 		const handle = await fs.open(temporary, 'wx');
 		try {
@@ -58,7 +67,6 @@ export async function writeSpecFile(
 		await fs.rm(temporary, { force: true });
 		throw error;
 	}
-	return `${specsDir}/${metadata.prd}.md`;
 }
 
 /**
@@ -81,7 +89,7 @@ async function removeFrom(dir: string, depth: number): Promise<void> {
 			if (depth < LIMITS.prdFolderDepth && PRD_ID_PATTERN.test(name)) await removeFrom(join(dir, name), depth + 1);
 			continue;
 		}
-		const pid = Number(/^\..+\.md\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+		const pid = Number(/^\..+\.(?:md|json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
 		if (!pid || isRunning(pid)) continue;
 		await rm(join(dir, name), { force: true });
 	}

@@ -1,10 +1,10 @@
 import { findUnreviewed, getReviewState, type UnreviewedState } from '../cache/review.ts';
 import type { CachedSpec } from '../cache/spec-file.ts';
 import { resolveModel, resolveReviewRequired, OFFLINE_ENV_VAR, REVIEW_REQUIRED_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
-import { estimateCost } from '../generation/pricing.ts';
+import { estimateRun } from '../generation/estimate.ts';
+import { formatDollars } from '../generation/pricing.ts';
 import type { ProgressLogger } from '../generation/run.ts';
-import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
-import { prepareSpecs, type CreateGenerator, type PreparedSpecs, type SkippedGeneration } from '../pipeline.ts';
+import { describeOverBudget, prepareSpecs, type CreateGenerator, type PreparedSpecs, type SkippedGeneration } from '../pipeline.ts';
 import { formatProblems } from '../problems.ts';
 import { filterByState, loadProject, type PrdWithSpec, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
@@ -167,10 +167,11 @@ export interface GenerateOptions {
 	force: boolean;
 	dryRun: boolean;
 	concurrency?: number | undefined;
+	/** The run's budget in US dollars (`--max-cost`), instead of `generation.maxCost`. */
+	maxCost?: number | undefined;
+	/** Estimate at the Batch API's prices (`--dry-run --batch`). */
+	batch?: boolean | undefined;
 }
-
-/** Typical length of a spec written from the template, for estimates when there is no previous one. */
-const TYPICAL_OUTPUT_TOKENS = 6000;
 
 /** `generate`: write the missing and stale specs (or the named ones, or all with --force). */
 export async function runGenerate(context: CommandContext, options: GenerateOptions): Promise<number> {
@@ -196,6 +197,7 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 			ids: options.ids,
 			force: options.force,
 			concurrency: options.concurrency,
+			maxCost: options.maxCost,
 			// The CLI says what happens on stdout, and fails where the build goes on with the cache.
 			logRunLines: false,
 			createGenerator: context.createGenerator,
@@ -239,7 +241,7 @@ function explainSkip(context: CommandContext, options: GenerateOptions, result: 
 			);
 			return 0;
 		case 'not-allowed':
-			return printDryRun(context, result.report, result.targets, resolveModel(config, io.env));
+			return printDryRun(context, result.report, result.targets, options);
 		case 'offline':
 			throw new CliError(
 				`Offline mode is on (\`generation.offline\` or \`${OFFLINE_ENV_VAR}\`): nothing is generated.`,
@@ -250,36 +252,49 @@ function explainSkip(context: CommandContext, options: GenerateOptions, result: 
 				'`OPENAI_API_KEY` is not set.',
 				'Set it (and `OPENAI_BASE_URL` for an OpenAI-compatible server), or use --dry-run to see what would be generated.',
 			);
+		case 'over-budget':
+			throw new CliError(
+				`Nothing generated: ${describeOverBudget(skipped)}`,
+				'`prd-specs generate --dry-run` shows the estimate of each spec; `--batch` costs half as much where the API has batches.',
+				1,
+			);
 	}
 }
 
-function printDryRun(context: CommandContext, report: ProjectReport, targets: PrdWithSpec[], model: string): number {
+function printDryRun(context: CommandContext, report: ProjectReport, targets: PrdWithSpec[], options: GenerateOptions): number {
 	const { io, config } = context;
-	let inputTotal = 0;
-	let outputTotal = 0;
-	const rows = targets.map((status) => {
-		const prompt = fillTemplate(report.template!.text, getPromptInputs(status.prd));
-		const input = estimateTokens(prompt);
-		const output = status.spec ? Math.ceil(status.spec.body.length / 4) : TYPICAL_OUTPUT_TOKENS;
-		inputTotal += input;
-		outputTotal += output;
-		const cost = estimateCost(model, { inputTokens: input, outputTokens: output }, config.generation.prices);
-		const reason = input > config.generation.maxInputTokens ? 'too large: not sent' : status.state === 'fresh' ? 'forced' : status.state;
-		return [
-			status.prd.id,
-			reason,
-			`~${input.toLocaleString('en-US')}`,
-			`~${output.toLocaleString('en-US')}`,
-			cost === undefined ? '?' : `~$${cost.toFixed(3)}`,
-		];
+	const model = resolveModel(config, io.env);
+	const mode = options.batch ? 'batch' : 'normal';
+	const estimate = estimateRun(report.template!.text, targets, {
+		model,
+		prices: config.generation.prices,
+		mode,
+		maxInputTokens: config.generation.maxInputTokens,
 	});
+	const rows = estimate.targets.map(({ target, usage, tooLarge, cost }) => [
+		target.prd.id,
+		tooLarge ? 'too large: not sent' : target.state === 'fresh' ? 'forced' : target.state,
+		`~${usage.inputTokens.toLocaleString('en-US')}`,
+		`~${usage.outputTokens.toLocaleString('en-US')}`,
+		tooLarge ? '-' : cost === undefined ? '?' : `~$${cost.toFixed(3)}`,
+	]);
+	const how = options.batch ? ' in a batch (at the Batch API prices)' : '';
 	io.stdout.write(
-		`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${logText(model, 200)}:\n\n`,
+		`Dry run: nothing is sent. ${targets.length} spec${targets.length > 1 ? 's' : ''} would be generated with ${logText(model, 200)}${how}:\n\n`,
 	);
 	io.stdout.write(`${formatTable(['ID', 'REASON', 'TOKENS IN', 'TOKENS OUT', 'COST'], rows, [40])}\n\n`);
-	const cost = estimateCost(model, { inputTokens: inputTotal, outputTokens: outputTotal }, config.generation.prices);
+	const { usage, cost } = estimate;
 	io.stdout.write(
-		`Estimated total: ~${inputTotal.toLocaleString('en-US')} tokens in, ~${outputTotal.toLocaleString('en-US')} out, ${cost === undefined ? `cost unknown for ${logText(model, 200)} (set \`generation.prices\`)` : `about $${cost.toFixed(2)}`}, before any repair round.\n`,
+		`Estimated total: ~${usage.inputTokens.toLocaleString('en-US')} tokens in, ~${usage.outputTokens.toLocaleString('en-US')} out, ${cost === undefined ? `cost unknown for ${logText(model, 200)} (set \`generation.prices\`)` : `about $${cost.toFixed(2)}`}, before any repair round.\n`,
 	);
+	const maxCost = options.maxCost ?? config.generation.maxCost;
+	if (maxCost !== undefined) {
+		const fits = cost !== undefined && cost <= maxCost;
+		io.stdout.write(
+			fits
+				? `Budget: ${formatDollars(maxCost)}; the estimate fits.\n`
+				: `Budget: ${formatDollars(maxCost)}; ${describeOverBudget({ reason: 'over-budget', maxCost, model, estimate: cost })} The run would not start.\n`,
+		);
+	}
 	return 0;
 }

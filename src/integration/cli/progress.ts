@@ -4,7 +4,7 @@ import { cellText, formatSeconds, logLines, type CliIO } from './output.ts';
 
 interface Row {
 	file: string;
-	state: 'waiting' | 'running' | 'repairing' | 'done' | 'failed';
+	state: 'waiting' | 'running' | 'repairing' | 'done' | 'failed' | 'not started';
 	started?: number;
 	seconds?: number;
 	note?: string;
@@ -29,7 +29,7 @@ export function createProgressDisplay(io: CliIO, targets: readonly PrdWithSpec[]
 		const lines = [...rows.values()].map((row) => {
 			const elapsed = row.seconds ?? (row.started === undefined ? undefined : (now - row.started) / 1000);
 			const time = elapsed === undefined ? '' : ` ${formatSeconds(elapsed)}`;
-			const mark = { waiting: '·', running: '…', repairing: '↻', done: '✓', failed: '✗' }[row.state];
+			const mark = { waiting: '·', running: '…', repairing: '↻', done: '✓', failed: '✗', 'not started': '–' }[row.state];
 			return `${mark} ${row.file.padEnd(32)} ${row.state}${time}${row.note ? ` (${row.note})` : ''}`;
 		});
 		// Move up over the previous drawing and clear it, then draw again.
@@ -65,11 +65,16 @@ export function createProgressDisplay(io: CliIO, targets: readonly PrdWithSpec[]
 		if (event.type === 'repair') Object.assign(row, { state: 'repairing', note: `repair round ${event.round}` });
 		if (event.type === 'end') {
 			const { outcome } = event;
-			Object.assign(row, {
-				state: outcome.status === 'generated' ? 'done' : 'failed',
-				seconds: outcome.seconds,
-				note: `${outcome.usage.inputTokens.toLocaleString('en-US')} in / ${outcome.usage.outputTokens.toLocaleString('en-US')} out`,
-			});
+			Object.assign(
+				row,
+				outcome.status === 'skipped'
+					? { state: 'not started', note: 'budget reached' }
+					: {
+							state: outcome.status === 'generated' ? 'done' : 'failed',
+							seconds: outcome.seconds,
+							note: `${outcome.usage.inputTokens.toLocaleString('en-US')} in / ${outcome.usage.outputTokens.toLocaleString('en-US')} out`,
+						},
+			);
 		}
 		render();
 	};

@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
  */
 
 /** What the file is for, so that messages and hints speak of it by name. */
-export type TextFileKind = 'PRD' | 'spec' | 'prompt template' | 'folder index';
+export type TextFileKind = 'PRD' | 'spec' | 'prompt template' | 'folder index' | 'batch state';
 
 export type TextFileResult = { ok: true; text: string } | { ok: false; message: string; hint: string };
 
@@ -128,6 +128,7 @@ const TOO_LARGE_HINTS: Record<TextFileKind, string> = {
 	spec: 'A generated spec is typically 20-40 KB: shorten it, or delete the file so that the spec is generated again.',
 	'prompt template': 'Shorten the prompt template, or remove the `template` option to use the built-in prompt.',
 	'folder index': 'Shorten the `_index.md`: it introduces a folder of PRDs; the requirements belong in the PRDs.',
+	'batch state': 'The batch state lists one short line per request: this one is not ours. Delete it (its batch is then not collected) and submit again.',
 };
 
 const SYMLINK_HINTS: Record<TextFileKind, string> = {
@@ -135,6 +136,7 @@ const SYMLINK_HINTS: Record<TextFileKind, string> = {
 	spec: 'Replace the link with the spec file itself, or delete it so that the spec is generated again.',
 	'prompt template': 'Point the `template` option at the template file itself, inside the project, not at a link.',
 	'folder index': 'Replace the link with the `_index.md` file itself.',
+	'batch state': 'Replace the link with the file itself, or delete it (its batch is then not collected).',
 };
 
 const ENCODING_HINTS: Record<TextFileKind, string> = {
@@ -142,6 +144,7 @@ const ENCODING_HINTS: Record<TextFileKind, string> = {
 	spec: 'Save the file as UTF-8 markdown, or delete it so that the spec is generated again.',
 	'prompt template': 'Save the prompt template as UTF-8 text.',
 	'folder index': 'Save the `_index.md` as UTF-8 markdown.',
+	'batch state': 'The batch state is JSON written by `prd-specs generate --batch`: restore it from git, or delete it (its batch is then not collected).',
 };
 
 const BINARY_HINTS: Record<TextFileKind, string> = {
@@ -149,6 +152,7 @@ const BINARY_HINTS: Record<TextFileKind, string> = {
 	spec: 'Specs must be markdown text files: delete it so that the spec is generated again.',
 	'prompt template': 'The prompt template must be a text file.',
 	'folder index': 'An `_index.md` must be a markdown text file.',
+	'batch state': 'The batch state is JSON written by `prd-specs generate --batch`: restore it from git, or delete it (its batch is then not collected).',
 };
 
 const MISSING_HINTS: Record<TextFileKind, string> = {
@@ -157,6 +161,7 @@ const MISSING_HINTS: Record<TextFileKind, string> = {
 	'prompt template':
 		'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
 	'folder index': 'Check that the file exists.',
+	'batch state': 'Submit a batch with `prd-specs generate --batch`.',
 };
 
 const UNREADABLE_HINTS: Record<TextFileKind, string> = {
@@ -165,4 +170,5 @@ const UNREADABLE_HINTS: Record<TextFileKind, string> = {
 	'prompt template':
 		'Point the `template` option at a readable file relative to the project root, or remove it to use the built-in prompt.',
 	'folder index': 'Check the file permissions.',
+	'batch state': 'Check the file permissions.',
 };

@@ -152,7 +152,7 @@ async function streamChat(
 	progress: StreamProgress,
 ): Promise<StreamOutcome> {
 	const stream = await client.chat.completions.create(
-		{ model, messages, stream: true, stream_options: { include_usage: true } },
+		{ ...chatRequestBody(model, messages), stream: true, stream_options: { include_usage: true } },
 		{ signal },
 	);
 	progress.headersAt = performance.now();
@@ -187,7 +187,7 @@ async function streamResponses(
 	signal: AbortSignal,
 	progress: StreamProgress,
 ): Promise<StreamOutcome> {
-	const stream = await client.responses.create({ model, input: messages, stream: true }, { signal });
+	const stream = await client.responses.create({ ...responsesRequestBody(model, messages), stream: true }, { signal });
 	progress.headersAt = performance.now();
 	let text = '';
 	try {
@@ -224,6 +224,19 @@ async function streamResponses(
 	return { text, truncated: false, usage: { inputTokens: 0, outputTokens: 0 }, model, finished: false };
 }
 
+/**
+ * What a request asks, whichever way it is sent: streamed by a normal run, or as a line of a batch
+ * (which cannot stream). One place, so that both ask the model the same thing.
+ */
+export function chatRequestBody(model: string, messages: ChatMessage[]): { model: string; messages: ChatMessage[] } {
+	return { model, messages };
+}
+
+/** The Responses API's request (see `chatRequestBody`). */
+export function responsesRequestBody(model: string, messages: ChatMessage[]): { model: string; input: ChatMessage[] } {
+	return { model, input: messages };
+}
+
 /** A connection that dropped during the stream: worth another request. */
 function isBrokenStream(error: unknown): boolean {
 	if (error instanceof GenerationError || error instanceof APIUserAbortError) return false;
@@ -233,7 +246,7 @@ function isBrokenStream(error: unknown): boolean {
 	return error instanceof Error;
 }
 
-function describeApiError(error: unknown, apiKey: string): string {
+export function describeApiError(error: unknown, apiKey: string): string {
 	let message: string;
 	if (error instanceof APIError && error.status !== undefined) {
 		const notes = [

@@ -8,6 +8,8 @@ import { GenerationError, type ChatMessage, type SpecGenerator, type TokenUsage 
 import { startMermaidChecker, type MermaidChecker } from '../diagrams/mermaid-check.ts';
 import { estimateTokens, fillTemplate, getPromptInputs } from '../prompt/inputs.ts';
 import type { PromptTemplate } from '../prompt/template.ts';
+import { createBudgetTracker, type RunBudget } from './budget.ts';
+import { formatDollars, type SpecUsage } from './pricing.ts';
 import { buildRepairMessage } from './repair-message.ts';
 import type { SpecSaver } from './spec-saver.ts';
 import type { GenerationTarget } from './target.ts';
@@ -32,6 +34,8 @@ export interface GenerateSpecsOptions {
 	signal?: AbortSignal;
 	/** Clock for `generatedAt`, replaceable in tests. */
 	now?: () => Date;
+	/** No spec starts that would take the run over it (see `RunBudget`). */
+	budget?: RunBudget | undefined;
 }
 
 export type ProgressEvent =
@@ -42,14 +46,18 @@ export type ProgressEvent =
 export interface SpecOutcome {
 	id: string;
 	prdFile: string;
-	status: 'generated' | 'failed';
+	/** `skipped`: not started, because the run's budget would not cover it. */
+	status: 'generated' | 'failed' | 'skipped';
 	/** The spec file written, for `generated`. */
 	specFile?: string;
 	seconds: number;
-	usage: TokenUsage;
+	/** Every token of the spec, with the part a batch answered. */
+	usage: SpecUsage;
 	requests: number;
-	/** Why it failed: one sentence, or the problems left after the repair rounds. */
+	/** Why it failed or was skipped: one sentence, or the problems left after the repair rounds. */
 	error?: string;
+	/** The model's answer came from a batch and needed repair rounds. */
+	repaired?: boolean;
 }
 
 /**
@@ -64,14 +72,39 @@ export async function generateSpecs(options: GenerateSpecsOptions): Promise<Spec
 	// A failed start is reported by each spec's check; this only keeps it from going unhandled.
 	checker?.catch(() => undefined);
 	const getChecker = () => checker!;
+	const budget = createBudgetTracker(options.budget);
 	try {
-		return await mapWithConcurrency(options.targets, options.concurrency, (target) => generateOne(target, options, getChecker));
+		return await mapWithConcurrency(options.targets, options.concurrency, async (target) => {
+			const start = budget.tryStart(target);
+			if (!start.started) return skipOverBudget(target, options, budget.spent);
+			const outcome = await generateOne(target, options, getChecker);
+			budget.finish(start.estimate, outcome.usage);
+			return outcome;
+		});
 	} finally {
 		await checker?.then(
 			(started) => started.close(),
 			() => undefined,
 		);
 	}
+}
+
+/** The outcome of a spec the budget does not cover: not started, the spec there is left as it is. */
+function skipOverBudget(target: GenerationTarget, options: GenerateSpecsOptions, spent: number): SpecOutcome {
+	const maxCost = options.budget!.maxCost;
+	const error = `not started: with it the run would go over its budget of ${formatDollars(maxCost)} (\`generation.maxCost\` or --max-cost; ${formatDollars(spent)} spent so far)`;
+	const outcome: SpecOutcome = {
+		id: target.prd.id,
+		prdFile: target.prd.file,
+		status: 'skipped',
+		seconds: 0,
+		usage: { inputTokens: 0, outputTokens: 0 },
+		requests: 0,
+		error,
+	};
+	options.logger.warn(`${target.prd.file}: ${error}.`);
+	options.onProgress?.({ type: 'end', outcome });
+	return outcome;
 }
 
 async function generateOne(
@@ -82,7 +115,8 @@ async function generateOne(
 	const { prd } = target;
 	const { generator, logger, template } = options;
 	const started = performance.now();
-	const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+	const usage: SpecUsage = { inputTokens: 0, outputTokens: 0 };
+	const { answer } = target;
 	let requests = 0;
 	const outcome = (status: SpecOutcome['status'], extra: Partial<SpecOutcome>): SpecOutcome => {
 		const result: SpecOutcome = {
@@ -100,7 +134,9 @@ async function generateOne(
 
 	options.onProgress?.({ type: 'start', id: prd.id, prdFile: prd.file });
 	logger.info(
-		`${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`,
+		answer
+			? `${prd.file}: checking the answer of batch ${answer.batchId}...`
+			: `${prd.file}: generating its spec with ${generator.model} (${target.state === 'stale' ? 'the PRD changed' : 'no spec yet'})...`,
 	);
 	const prompt = fillTemplate(template.text, getPromptInputs(prd));
 	const promptTokens = estimateTokens(prompt);
@@ -112,10 +148,12 @@ async function generateOne(
 	let messages: ChatMessage[] = [{ role: 'user', content: prompt }];
 	try {
 		for (let round = 0; ; round++) {
-			const result = await generator.generate(messages, options.signal);
+			const fromBatch = round === 0 && answer !== undefined;
+			const result = fromBatch ? answer.result : await generator.generate(messages, options.signal);
 			requests++;
 			usage.inputTokens += result.usage.inputTokens;
 			usage.outputTokens += result.usage.outputTokens;
+			if (fromBatch) usage.batch = { ...result.usage };
 			const cleaned = cleanSpecOutput(result.text);
 			// Problems quote model output (mermaid's errors quote the diagram): one escaped line each.
 			const problems = (
@@ -138,10 +176,15 @@ async function generateOne(
 					// The server names the model: kept to what a spec file may record.
 					model: truncate(toSingleLine(result.model), LIMITS.modelChars) || generator.model,
 					generatedAt: (options.now?.() ?? new Date()).toISOString(),
-					usage: { ...usage, requests },
+					usage: {
+						inputTokens: usage.inputTokens,
+						outputTokens: usage.outputTokens,
+						requests,
+						...(answer && usage.batch && { batch: { id: answer.batchId, ...usage.batch } }),
+					},
 					body: cleaned.body,
 				});
-				const done = outcome('generated', { specFile });
+				const done = outcome('generated', { specFile, ...(answer && round > 0 && { repaired: true }) });
 				logger.info(`${prd.file}: wrote ${specFile} in ${done.seconds.toFixed(1)} s (${formatTokens(usage)}).`);
 				return done;
 			}

@@ -10,7 +10,8 @@ export interface GeneratedSpec {
 	model: string;
 	/** ISO 8601. */
 	generatedAt: string;
-	usage: TokenUsage & { requests: number };
+	/** Every token of the spec; `batch`: the part the batch `id` answered, at its prices. */
+	usage: TokenUsage & { requests: number; batch?: TokenUsage & { id: string } };
 	body: string;
 }
 
