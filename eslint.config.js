@@ -20,8 +20,17 @@ const LAYERS = [
 	['project.ts'],
 	// Generation is handed what it needs (targets, a way to save); rendering turns state into pages.
 	['generation', 'rendering'],
-	// What puts them together: the shared pipeline, build state, pages' HTML and render reports, the config registry, diagram verdicts kept between builds.
-	['pipeline.ts', 'report-state.ts', 'build-state.ts', 'page-html.ts', 'render-reports.ts', 'config-registry.ts', 'diagram-checks.ts'],
+	// What puts them together: the shared pipeline and the batch run, build state, pages' HTML and render reports, the config registry, diagram verdicts kept between builds.
+	[
+		'pipeline.ts',
+		'batch-run.ts',
+		'report-state.ts',
+		'build-state.ts',
+		'page-html.ts',
+		'render-reports.ts',
+		'config-registry.ts',
+		'diagram-checks.ts',
+	],
 	// Storing our pages as docs entries: shared by the loader's content sync and the dev watcher's refresh.
 	['sync-entries.ts'],
 	['dev', 'loader.ts', 'markdown-integration.ts', 'route-middleware.ts', 'table-script-route.ts', 'index.ts', 'cli'],

@@ -90,7 +90,14 @@ export type PreparedSpecs = SkippedGeneration | FinishedGeneration;
 /** What a run will generate, and with what: or why it will not. */
 export type PlannedRun =
 	| (SkippedGeneration & { apiKey?: undefined })
-	| { skipped?: undefined; report: ProjectReport & { template: NonNullable<ProjectReport['template']> }; targets: PrdWithSpec[]; apiKey: string; model: string; maxCost: number | undefined };
+	| {
+			skipped?: undefined;
+			report: ProjectReport & { template: NonNullable<ProjectReport['template']> };
+			targets: PrdWithSpec[];
+			apiKey: string;
+			model: string;
+			maxCost: number | undefined;
+	  };
 
 /**
  * The checks every run makes before it sends anything, in order: the project loads without

@@ -71,10 +71,32 @@ describe('prd-specs CLI on a site without a key', () => {
 		expect(server.requests).toHaveLength(0);
 	});
 
+	test('generate --dry-run --batch --max-cost: the estimate at batch prices, checked against the budget', async () => {
+		const normal = await runCli(dir, ['generate', '--dry-run', '--max-cost', '0.001'], withKey());
+		expect(normal.code, normal.output).toBe(0);
+		expect(normal.stdout).toMatch(
+			/Budget: \$0\.001; the estimated cost, \$0\.0\d\d before any repair round, is above the run's budget of \$0\.001 .* The run would not start\./,
+		);
+		const batch = await runCli(dir, ['generate', '--dry-run', '--batch', '--max-cost', '$5'], withKey());
+		expect(batch.code, batch.output).toBe(0);
+		expect(batch.stdout).toContain('1 spec would be generated with gpt-6.1-terra in a batch (at the Batch API prices):');
+		expect(batch.stdout).toContain('Budget: $5.00; the estimate fits.');
+		const cost = (output: string) => Number(/Estimated total: .* about \$(\d+\.\d+)/.exec(output)?.[1]);
+		expect(cost(batch.stdout)).toBeCloseTo(cost(normal.stdout) / 2, 1);
+		expect(server.requests).toHaveLength(0);
+	});
+
 	test.each([
 		[['generate', 'nope'], true, 'prd-specs: Unknown PRD id: nope.'],
 		[['generate'], false, 'prd-specs: `OPENAI_API_KEY` is not set.'],
 		[['generate', '--concurrency', 'many'], true, '--concurrency must be a whole number from 1 to 16 (got "many").'],
+		[['generate', '--max-cost', 'lots'], true, '--max-cost must be an amount in US dollars more than 0, such as 5 or 0.50 (got "lots").'],
+		[['generate', '--max-cost', '0'], true, '--max-cost must be an amount in US dollars more than 0'],
+		[['generate', '--wait'], true, '--wait is an option of `generate --batch` and `batch collect`.'],
+		[['status', '--batch'], false, '--batch is an option of `generate`, not of `status`.'],
+		[['batch'], true, '`batch` takes one of status, collect, cancel.'],
+		[['batch', 'submit'], true, '`batch` takes one of status, collect, cancel (got submit).'],
+		[['batch', 'status', '--wait'], true, '--wait is an option of `batch collect` and `generate --batch`.'],
 		[['publish'], false, 'prd-specs: Unknown command "publish".'],
 		[['status', '--dry-run'], false, '--dry-run is an option of `generate`, not of `status`.'],
 		[['check', '--verbose'], false, "Unknown option '--verbose'"],

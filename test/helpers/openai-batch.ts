@@ -126,6 +126,12 @@ export async function handleBatchApi(
 		json(res, 200, batch);
 		return true;
 	}
+	if (request.method === 'GET' && parts.length === 1) {
+		// The latest first, as OpenAI lists them; listing does not advance a batch.
+		const data = [...api.batches.values()].reverse();
+		json(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
+		return true;
+	}
 	const batch = api.batches.get(parts[1] ?? '');
 	if (!batch) return (notFound(res, `No such Batch object: ${parts[1]}`), true);
 	if (request.method === 'POST' && parts[2] === 'cancel') {

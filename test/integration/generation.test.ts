@@ -455,3 +455,43 @@ test('the API key appears in no log line and no cache file, whatever happens', a
 	expect(everything).not.toContain(API_KEY);
 	expect(everything).not.toContain('SECRET-must-never-appear');
 });
+
+describe('the budget (`generation.maxCost`)', () => {
+	test('an estimate above it: nothing is sent, and the build says why', async () => {
+		const { skipped, outcomes } = await run({ generation: { maxCost: 0.01 } });
+		expect(skipped).toMatchObject({ reason: 'over-budget', maxCost: 0.01, model: 'gpt-6.1-terra', estimate: expect.any(Number) });
+		expect(outcomes).toEqual([]);
+		expect(server.requests).toHaveLength(0);
+		expect(logs).toContainEqual(
+			expect.stringMatching(
+				/^warn 2 specs not generated: the estimated cost, \$0\.\d{3} before any repair round, is above the run's budget of \$0\.010/,
+			),
+		);
+	});
+
+	test('a model whose price is unknown: a budget cannot be checked, so nothing is sent', async () => {
+		const { skipped } = await run({ generation: { maxCost: 100, model: 'my-local-model' } });
+		expect(skipped).toMatchObject({ reason: 'over-budget', estimate: undefined });
+		expect(logs.join('\n')).toContain('the price of my-local-model is not known');
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('a run that reaches it starts no further spec, and its summary says how many were left', async () => {
+		// The first answer costs $1 (a million tokens in), far above its estimate; the budget is $0.50.
+		server.handler = (request) => ({ type: 'text', content: specText(appOf(request)), usage: { input: 1_000_000, output: 0 } });
+		const { outcomes, summary } = await run({ generation: { maxCost: 0.5, concurrency: 1 } });
+		expect(outcomes.map((o) => [o.id, o.status])).toEqual([
+			['alpha', 'generated'],
+			['beta', 'skipped'],
+		]);
+		expect(outcomes[1]!.error).toBe(
+			'not started: with it the run would go over its budget of $0.500 (`generation.maxCost` or --max-cost; $1.00 spent so far)',
+		);
+		expect(server.requests).toHaveLength(1);
+		expect(summary).toMatch(
+			/^Specs: 1 generated, 0 reused, 0 failed, 1 not started \(budget reached\); 1,000,000 tokens in, [\d,]+ out; about \$1\.\d\d\.$/,
+		);
+		// Beta's spec is left as it was: missing.
+		expect((await readSpecCache(root, 'src/content/specs')).specs.has('beta')).toBe(false);
+	});
+});

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { estimateCost } from '../../src/integration/generation/pricing.ts';
+import { costOfUsage, estimateCost } from '../../src/integration/generation/pricing.ts';
 import type { SpecOutcome } from '../../src/integration/generation/run.ts';
 import { summarizeGeneration } from '../../src/integration/pipeline.ts';
 
@@ -56,6 +56,37 @@ describe('the summary line of a generation run', () => {
 		);
 		expect(summarizeGeneration(outcomes, 0, 'qwen3', {})).toBe(
 			'Specs: 2 generated, 0 reused, 0 failed; 13,950 tokens in, 10,730 out; cost unknown for qwen3 (set `generation.prices`).',
+		);
+	});
+});
+
+describe('Batch API prices', () => {
+	test('half the normal price unless `generation.prices` sets them apart', () => {
+		expect(estimateCost('gpt-6.1-terra', MILLION, {}, 'batch')).toBe(3);
+		expect(estimateCost('my-model', MILLION, { 'my-model': { input: 1, output: 3 } }, 'batch')).toBe(2);
+		expect(estimateCost('my-model', MILLION, { 'my-model': { input: 1, output: 3, batch: { input: 0.8, output: 2 } } }, 'batch')).toBe(2.8);
+		expect(estimateCost('unknown', MILLION, {}, 'batch')).toBeUndefined();
+	});
+
+	test("a spec's cost: the part a batch answered at the batch price, its repair rounds at the normal price", () => {
+		// 1M in / 1M out of which the batch answered 0.5M in / 0.5M out: 0.5 × (1 + 5) / 2 + 0.5 × (1 + 5) = 1.5 + 3.
+		const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000, batch: { inputTokens: 500_000, outputTokens: 500_000 } };
+		expect(costOfUsage('gpt-6.1-terra', usage)).toBe(4.5);
+		expect(costOfUsage('gpt-6.1-terra', MILLION)).toBe(6);
+		expect(costOfUsage('unknown', usage)).toBeUndefined();
+	});
+
+	test('the summary of a collect prices the batch part apart', () => {
+		const outcome: SpecOutcome = {
+			id: 'x',
+			prdFile: 'prds/x.md',
+			status: 'generated',
+			usage: { inputTokens: 1_000_000, outputTokens: 0, batch: { inputTokens: 1_000_000, outputTokens: 0 } },
+			requests: 1,
+			seconds: 1,
+		};
+		expect(summarizeGeneration([outcome], 0, 'gpt-6.1-terra', {})).toBe(
+			'Specs: 1 generated, 0 reused, 0 failed; 1,000,000 tokens in, 0 out; about $0.500.',
 		);
 	});
 });

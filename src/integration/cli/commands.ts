@@ -27,7 +27,7 @@ export async function loadValidProject(context: CommandContext): Promise<Project
 	return report;
 }
 
-export function problemsError(report: ProjectReport): CliError {
+export function problemsError(report: Pick<ProjectReport, 'problems'>): CliError {
 	// One line per problem, each escaped by `formatProblem`.
 	return new CliError(
 		`${report.problems.length} problem${report.problems.length > 1 ? 's' : ''} in the PRDs or the spec cache:\n${formatProblems(report.problems)}`,
@@ -222,7 +222,7 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 }
 
 /** Why `generate` generated nothing: a message and exit code 0, the dry run's table, or a `CliError`. */
-function explainSkip(context: CommandContext, options: GenerateOptions, result: SkippedGeneration): number {
+export function explainSkip(context: CommandContext, options: GenerateOptions, result: SkippedGeneration): number {
 	const { io, config } = context;
 	const { skipped } = result;
 	switch (skipped.reason) {

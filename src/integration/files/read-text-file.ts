@@ -128,7 +128,8 @@ const TOO_LARGE_HINTS: Record<TextFileKind, string> = {
 	spec: 'A generated spec is typically 20-40 KB: shorten it, or delete the file so that the spec is generated again.',
 	'prompt template': 'Shorten the prompt template, or remove the `template` option to use the built-in prompt.',
 	'folder index': 'Shorten the `_index.md`: it introduces a folder of PRDs; the requirements belong in the PRDs.',
-	'batch state': 'The batch state lists one short line per request: this one is not ours. Delete it (its batch is then not collected) and submit again.',
+	'batch state':
+		'The batch state lists one short line per request: this one is not ours. Delete it (its batch is then not collected) and submit again.',
 };
 
 const SYMLINK_HINTS: Record<TextFileKind, string> = {
@@ -144,7 +145,8 @@ const ENCODING_HINTS: Record<TextFileKind, string> = {
 	spec: 'Save the file as UTF-8 markdown, or delete it so that the spec is generated again.',
 	'prompt template': 'Save the prompt template as UTF-8 text.',
 	'folder index': 'Save the `_index.md` as UTF-8 markdown.',
-	'batch state': 'The batch state is JSON written by `prd-specs generate --batch`: restore it from git, or delete it (its batch is then not collected).',
+	'batch state':
+		'The batch state is JSON written by `prd-specs generate --batch`: restore it from git, or delete it (its batch is then not collected).',
 };
 
 const BINARY_HINTS: Record<TextFileKind, string> = {
@@ -152,7 +154,8 @@ const BINARY_HINTS: Record<TextFileKind, string> = {
 	spec: 'Specs must be markdown text files: delete it so that the spec is generated again.',
 	'prompt template': 'The prompt template must be a text file.',
 	'folder index': 'An `_index.md` must be a markdown text file.',
-	'batch state': 'The batch state is JSON written by `prd-specs generate --batch`: restore it from git, or delete it (its batch is then not collected).',
+	'batch state':
+		'The batch state is JSON written by `prd-specs generate --batch`: restore it from git, or delete it (its batch is then not collected).',
 };
 
 const MISSING_HINTS: Record<TextFileKind, string> = {

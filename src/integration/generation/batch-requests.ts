@@ -69,7 +69,11 @@ const ErrorBody = z.object({ error: z.object({ message: z.string().nullish(), co
  * of OpenAI's is skipped (and counted), so one bad line costs one spec, not the batch. Messages
  * quote the server: one printable line each, the key taken out.
  */
-export function parseBatchResults(api: BatchApi, files: readonly string[], apiKey: string): { results: Map<string, BatchResult>; unreadable: number } {
+export function parseBatchResults(
+	api: BatchApi,
+	files: readonly string[],
+	apiKey: string,
+): { results: Map<string, BatchResult>; unreadable: number } {
 	const results = new Map<string, BatchResult>();
 	let unreadable = 0;
 	for (const text of files) {
@@ -95,7 +99,8 @@ export function parseBatchResults(api: BatchApi, files: readonly string[], apiKe
 
 function readLine(api: BatchApi, line: z.infer<typeof OutputLine>): BatchResult {
 	const { response, error } = line;
-	if (error) return { ok: false, error: `the batch could not run the request (${error.code ?? 'error'}): ${error.message ?? 'no reason given'}` };
+	if (error)
+		return { ok: false, error: `the batch could not run the request (${error.code ?? 'error'}): ${error.message ?? 'no reason given'}` };
 	if (!response) return { ok: false, error: 'the batch returned no response for the request' };
 	if (response.status_code !== 200) {
 		const body = ErrorBody.safeParse(response.body);
@@ -110,7 +115,8 @@ function readChat(body: unknown): BatchResult {
 	if (!parsed.success) return { ok: false, error: 'the answer is not a chat completion' };
 	const { choices, usage, model } = parsed.data;
 	const choice = choices[0]!;
-	if (choice.finish_reason === 'content_filter') return { ok: false, error: 'the model stopped: its output was blocked by the content filter' };
+	if (choice.finish_reason === 'content_filter')
+		return { ok: false, error: 'the model stopped: its output was blocked by the content filter' };
 	return {
 		ok: true,
 		result: {
@@ -126,7 +132,8 @@ function readResponses(body: unknown): BatchResult {
 	const parsed = ResponsesBody.safeParse(body);
 	if (!parsed.success) return { ok: false, error: 'the answer is not a response of the Responses API' };
 	const { status, incomplete_details, error, output, usage, model } = parsed.data;
-	if (status === 'failed') return { ok: false, error: `the response failed (${error?.code ?? 'error'}): ${error?.message ?? 'no reason given'}` };
+	if (status === 'failed')
+		return { ok: false, error: `the response failed (${error?.code ?? 'error'}): ${error?.message ?? 'no reason given'}` };
 	if (status === 'incomplete' && incomplete_details?.reason === 'content_filter')
 		return { ok: false, error: 'the model stopped: its output was blocked by the content filter' };
 	const text = output

@@ -49,7 +49,10 @@ export function createBatchClient(options: BatchClientOptions) {
 		/** Uploads the input file (purpose `batch`); returns its id. */
 		async upload(jsonl: string): Promise<string> {
 			try {
-				const file = await client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'prd-specs-batch.jsonl'), purpose: 'batch' });
+				const file = await client.files.create({
+					file: await toFile(Buffer.from(jsonl, 'utf8'), 'prd-specs-batch.jsonl'),
+					purpose: 'batch',
+				});
 				return file.id;
 			} catch (error) {
 				return fail('upload', error);
@@ -139,7 +142,9 @@ function describeBatch(batch: OpenAI.Batches.Batch, apiKey: string): BatchInfo {
 		errorFileId: batch.error_file_id ?? undefined,
 		errors: (batch.errors?.data ?? [])
 			.slice(0, 5)
-			.map((error) => redactSecrets(`${error.line != null ? `line ${error.line}: ` : ''}${error.message ?? error.code ?? 'error'}`, [apiKey])),
+			.map((error) =>
+				redactSecrets(`${error.line != null ? `line ${error.line}: ` : ''}${error.message ?? error.code ?? 'error'}`, [apiKey]),
+			),
 		inputFileId: batch.input_file_id,
 	};
 }
