@@ -1,3 +1,4 @@
+import { readBatchState } from './cache/batch-state.ts';
 import { describeReplacedSpec } from './cache/replaced.ts';
 import { removeAbandonedTempFiles, writeSpecFile } from './cache/write.ts';
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from './config.ts';
@@ -48,7 +49,16 @@ export interface PrepareSpecsOptions {
 	signal?: AbortSignal;
 }
 
-export type PrepareProgressEvent = { type: 'plan'; targets: readonly PrdWithSpec[]; model: string; concurrency: number } | ProgressEvent;
+export type PrepareProgressEvent =
+	| {
+			type: 'plan';
+			targets: readonly PrdWithSpec[];
+			model: string;
+			concurrency: number;
+			/** Specs left out: the pending batch will answer them. */
+			waitingInBatch: number;
+	  }
+	| ProgressEvent;
 
 /** Why nothing was generated, in the order the reasons are checked. */
 export type SkipReason =
@@ -57,6 +67,8 @@ export type SkipReason =
 	| { reason: 'unknown-ids'; ids: string[] }
 	/** Every spec selected is fresh, or there is no PRD. */
 	| { reason: 'no-targets' }
+	/** Every spec to generate is waiting in the pending batch (`generate --batch`): `batch collect` saves it. */
+	| { reason: 'in-batch'; batch: string | null; count: number }
 	/** `mayGenerate` is false; `targets` says what would have been generated. */
 	| { reason: 'not-allowed' }
 	| { reason: 'offline' }
@@ -94,6 +106,8 @@ export type PlannedRun =
 			skipped?: undefined;
 			report: ProjectReport & { template: NonNullable<ProjectReport['template']> };
 			targets: PrdWithSpec[];
+			/** Specs left out: the pending batch will answer them. */
+			waitingInBatch: number;
 			apiKey: string;
 			model: string;
 			maxCost: number | undefined;
@@ -115,6 +129,25 @@ export async function planRun(
 	const { targets, unknownIds } = selectTargets(report, options.ids ?? [], options.force ?? false);
 	if (unknownIds.length > 0) return skip({ reason: 'unknown-ids', ids: unknownIds });
 	if (targets.length === 0) return skip({ reason: 'no-targets' });
+	// A spec a pending batch will answer is not asked for again (at twice the price).
+	const pending = await readBatchState(root, config.specsDir);
+	const inBatch = new Set(
+		'state' in pending && pending.state
+			? pending.state.requests.filter((request) => request.outcome === undefined).map((request) => `${request.prd}\n${request.inputHash}`)
+			: [],
+	);
+	const waiting = targets.filter((status) => inBatch.has(`${status.prd.id}\n${status.inputHash}`));
+	if (waiting.length > 0) {
+		const batch = 'state' in pending ? (pending.state?.batch ?? null) : null;
+		const left = targets.filter((status) => !waiting.includes(status));
+		if (logRunLines)
+			logger.info(
+				`${waiting.length} spec${waiting.length > 1 ? 's are' : ' is'} waiting in batch ${batch ?? '(being created)'}: \`prd-specs batch collect\` saves ${waiting.length > 1 ? 'them' : 'it'}.`,
+			);
+		if (left.length === 0) return skip({ reason: 'in-batch', batch, count: waiting.length }, waiting);
+		targets.splice(0, targets.length, ...left);
+	}
+	const waitingInBatch = waiting.length;
 	if (!options.mayGenerate) return skip({ reason: 'not-allowed' }, targets);
 
 	const count = `${targets.length} spec${targets.length > 1 ? 's' : ''}`;
@@ -140,7 +173,7 @@ export async function planRun(
 			return skip(skipped, targets);
 		}
 	}
-	return { report: { ...report, template: report.template }, targets, apiKey, model, maxCost };
+	return { report: { ...report, template: report.template }, targets, waitingInBatch, apiKey, model, maxCost };
 }
 
 /**
@@ -153,12 +186,12 @@ export async function prepareSpecs(options: PrepareSpecsOptions): Promise<Prepar
 	const { root, config, logger, env = process.env, logRunLines = true } = options;
 	const plan = await planRun(options, 'normal');
 	if (plan.skipped) return plan;
-	const { report, targets, apiKey, model, maxCost } = plan;
+	const { report, targets, apiKey, model, maxCost, waitingInBatch } = plan;
 	const { prices } = config.generation;
 	const count = `${targets.length} spec${targets.length > 1 ? 's' : ''}`;
 	const generator = (options.createGenerator ?? createOpenAIClient)({ apiKey, model, config, env });
 	const concurrency = options.concurrency ?? config.generation.concurrency;
-	options.onProgress?.({ type: 'plan', targets, model, concurrency });
+	options.onProgress?.({ type: 'plan', targets, model, concurrency, waitingInBatch });
 	if (logRunLines) logger.info(`Generating ${count} with ${model}, ${concurrency} at a time.`);
 	const outcomes = await generateSpecs({
 		template: report.template,

@@ -7,10 +7,13 @@ import { submitBatch, type CreateBatchClient } from '../../src/integration/batch
 import { readBatchState } from '../../src/integration/cache/batch-state.ts';
 import { parseSpecFile } from '../../src/integration/cache/spec-file.ts';
 import { runBatchCancel, runBatchCollect, runBatchStatus, runBatchSubmit, type BatchContext } from '../../src/integration/cli/batch.ts';
+import { runGenerate, runStatus } from '../../src/integration/cli/commands.ts';
 import { CliError } from '../../src/integration/cli/errors.ts';
 import { validateConfig, type PrdSpecsUserConfig } from '../../src/integration/config.ts';
 import { createBatchClient } from '../../src/integration/generation/openai-batch.ts';
+import { prepareSpecs } from '../../src/integration/pipeline.ts';
 import { prdSource, writeFiles } from '../helpers/files.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { startFakeOpenAI, type FakeOpenAIServer, type RecordedRequest } from '../helpers/openai-server.ts';
 import { appNameOf, specText } from '../helpers/spec-text.ts';
 import { useTempDir } from '../helpers/tmp.ts';
@@ -180,6 +183,11 @@ describe('generate --batch, then batch collect', () => {
 		expect(await exists(specPath('alpha'))).toBe(false);
 		const status = await cli(ctx, runBatchStatus);
 		expect(status).toMatchObject({ code: 0, stdout: expect.stringContaining('finalizing') });
+		// `status` (of the PRDs) names the pending batch, from the state file alone.
+		const table = await cli(ctx, (c) => runStatus(c, false));
+		expect(table.stdout).toMatch(/\nBatch batch_1 is pending since .* UTC with 4 specs \(`prd-specs batch status`, `batch collect`\)\.\n/);
+		const json = JSON.parse((await cli(ctx, (c) => runStatus(c, true))).stdout) as { batch: unknown };
+		expect(json.batch).toMatchObject({ id: 'batch_1', model: 'gpt-6.1-terra', requests: 4, collected: 0 });
 		// The third look completes it.
 		const done = await collect(ctx, false);
 		expect(done.code).toBe(1);
@@ -351,5 +359,32 @@ describe('what stops a batch', () => {
 		ctx.io.env = {};
 		const run = await collect(ctx);
 		expect(run).toMatchObject({ code: 2, stderr: expect.stringContaining('`OPENAI_API_KEY` is not set.') });
+	});
+});
+
+describe('a pending batch and the other runs', () => {
+	test('the build and `generate` do not ask again for the specs a pending batch will answer; a PRD edited since is generated', async () => {
+		const ctx = context();
+		await submit(ctx, false, ['alpha', 'beta']);
+		await writeFile(join(root, 'prds/beta.md'), prdSource('title: Beta\nappName: Betabook', '## Goal\n\nShip it twice.\n'));
+		const logs: string[] = [];
+		const { outcomes } = await prepareSpecs({
+			root,
+			config: ctx.config,
+			logger: recordingLogger(() => logs),
+			env: ctx.io.env,
+			mayGenerate: true,
+			ids: ['alpha', 'beta'],
+		});
+		expect(outcomes.map((outcome) => [outcome.id, outcome.status])).toEqual([['beta', 'generated']]);
+		expect(logs).toContain('info 1 spec is waiting in batch batch_1: `prd-specs batch collect` saves it.');
+		expect(await exists(specPath('alpha'))).toBe(false);
+
+		const generate = await cli(ctx, (c) => runGenerate(c, { ids: ['alpha'], force: false, dryRun: false }));
+		expect(generate).toMatchObject({ code: 0 });
+		expect(generate.stdout).toContain(
+			'Nothing to generate: the spec is waiting in batch batch_1. `npx prd-specs batch collect` saves it once the batch ends',
+		);
+		expect(server.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
 	});
 });

@@ -1,3 +1,4 @@
+import { readBatchState } from '../cache/batch-state.ts';
 import { findUnreviewed, getReviewState, type UnreviewedState } from '../cache/review.ts';
 import type { CachedSpec } from '../cache/spec-file.ts';
 import { resolveModel, resolveReviewRequired, OFFLINE_ENV_VAR, REVIEW_REQUIRED_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
@@ -5,7 +6,7 @@ import { estimateRun } from '../generation/estimate.ts';
 import { formatDollars } from '../generation/pricing.ts';
 import type { ProgressLogger } from '../generation/run.ts';
 import { describeOverBudget, prepareSpecs, type CreateGenerator, type PreparedSpecs, type SkippedGeneration } from '../pipeline.ts';
-import { formatProblems } from '../problems.ts';
+import { formatProblem, formatProblems } from '../problems.ts';
 import { filterByState, loadProject, type PrdWithSpec, type ProjectReport } from '../project.ts';
 import { CliError } from './errors.ts';
 import { assertIdArguments } from './id-argument.ts';
@@ -44,6 +45,18 @@ function stateOf(status: PrdWithSpec): string {
 export async function runStatus(context: CommandContext, json: boolean): Promise<number> {
 	const report = await loadValidProject(context);
 	const { stdout } = context.io;
+	const pending = await readBatchState(context.root, context.config.specsDir);
+	const batch =
+		'state' in pending && pending.state
+			? {
+					id: pending.state.batch,
+					submittedAt: pending.state.submittedAt,
+					model: pending.state.model,
+					requests: pending.state.requests.length,
+					collected: pending.state.requests.filter((request) => request.outcome !== undefined).length,
+				}
+			: null;
+	if ('problem' in pending) context.io.stderr.write(`warning: ${logText(formatProblem(pending.problem), 3000)}\n`);
 	if (json) {
 		const prds = report.prds.map((status) => ({
 			id: status.prd.id,
@@ -61,7 +74,7 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 			review: status.spec ? reviewOf(status.spec) : null,
 			coverage: coverageOf(status),
 		}));
-		stdout.write(`${safeJson({ prds, warnings: report.warnings })}\n`);
+		stdout.write(`${safeJson({ prds, warnings: report.warnings, batch })}\n`);
 		return 0;
 	}
 	if (report.prds.length === 0) {
@@ -84,6 +97,10 @@ export async function runStatus(context: CommandContext, json: boolean): Promise
 	stdout.write(`${formatTable(headers, rows, [40, 60, 24, 32, 10, 20, 12])}\n`);
 	const counts = (['fresh', 'stale', 'missing'] as const).map((state) => `${filterByState(report, state).length} ${state}`);
 	stdout.write(`\n${report.prds.length} PRDs: ${counts.join(', ')}.\n`);
+	if (batch)
+		stdout.write(
+			`Batch ${batch.id ?? '(being created)'} is pending since ${batch.submittedAt.slice(0, 16).replace('T', ' ')} UTC with ${batch.requests} spec${batch.requests > 1 ? 's' : ''} (\`prd-specs batch status\`, \`batch collect\`).\n`,
+		);
 	for (const warning of report.warnings)
 		context.io.stderr.write(`warning: ${logText(warning.file, 300)}: ${logText(warning.message, 2000)}\n`);
 	return 0;
@@ -209,7 +226,7 @@ export async function runGenerate(context: CommandContext, options: GenerateOpti
 				display = createProgressDisplay(
 					io,
 					event.targets,
-					`Generating ${event.targets.length} spec${event.targets.length > 1 ? 's' : ''} with ${logText(event.model, 200)}, ${event.concurrency} at a time.`,
+					`Generating ${event.targets.length} spec${event.targets.length > 1 ? 's' : ''} with ${logText(event.model, 200)}, ${event.concurrency} at a time${event.waitingInBatch > 0 ? ` (${event.waitingInBatch} more ${event.waitingInBatch > 1 ? 'are' : 'is'} waiting in the pending batch: \`batch collect\` saves ${event.waitingInBatch > 1 ? 'them' : 'it'})` : ''}.`,
 				);
 			},
 		});
@@ -238,6 +255,11 @@ export function explainSkip(context: CommandContext, options: GenerateOptions, r
 		case 'no-targets':
 			io.stdout.write(
 				`Nothing to generate: ${options.ids.length > 0 ? 'the named specs are' : 'every spec is'} fresh (use --force to regenerate).\n`,
+			);
+			return 0;
+		case 'in-batch':
+			io.stdout.write(
+				`Nothing to generate: ${skipped.count === 1 ? 'the spec is' : `the ${skipped.count} specs are`} waiting in batch ${skipped.batch ?? '(being created)'}. \`npx prd-specs batch collect\` saves ${skipped.count === 1 ? 'it' : 'them'} once the batch ends (\`batch cancel\` cancels it).\n`,
 			);
 			return 0;
 		case 'not-allowed':

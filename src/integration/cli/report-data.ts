@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { getReviewState, type ReviewState } from '../cache/review.ts';
 import type { PrdSpecsConfig } from '../config.ts';
-import { estimateCost } from '../generation/pricing.ts';
+import { costOfUsage } from '../generation/pricing.ts';
 import { normalizeHeading } from '../markdown/outline.ts';
 import type { ProjectReport, SpecState } from '../project.ts';
 import { findMergeBase, listChangedFiles, resolveCommit } from './git.ts';
@@ -87,7 +87,8 @@ export async function collectChangeReport(
 			generated,
 			model: generated ? metadata.model : undefined,
 			usage: usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
-			cost: usage && metadata?.model ? estimateCost(metadata.model, usage, config.generation.prices) : undefined,
+			// A batch's part of the usage at the batch price.
+			cost: usage && metadata?.model ? costOfUsage(metadata.model, usage, config.generation.prices) : undefined,
 		};
 		if (specChanged) {
 			const comparison = await compareSpecWithCommit(root, baseCommit, specFile, status.spec?.body ?? '');
