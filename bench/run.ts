@@ -14,6 +14,7 @@ import { startFakeOpenAI } from '../test/helpers/openai-server.ts';
 import { appNameOf, specText } from '../test/helpers/spec-text.ts';
 import { serveStatic } from '../test/helpers/static-server.ts';
 import { readSamples, writeProject, type Sample } from './fixtures.ts';
+import { benchBatch } from './batch.ts';
 import { benchScale } from './scale.ts';
 
 const PACKAGE_ROOT = new URL('../', import.meta.url).pathname;
@@ -287,12 +288,13 @@ const samples = await readSamples();
 console.error(
 	`Benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 );
-// `BENCH_ONLY=builds,page-weight` runs some of them (cache-check, generation, diagram-checks, builds, page-weight, scale).
+// `BENCH_ONLY=builds,page-weight` runs some of them (cache-check, generation, batch, diagram-checks, builds, page-weight, scale).
 // `scale` (1,000 PRDs, cold builds of several minutes) runs only when asked for.
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 if (wanted('cache-check')) await benchCacheCheck(samples);
 if (wanted('generation')) await benchGeneration(samples);
+if (wanted('batch')) await benchBatch(samples, { work: WORK, report });
 if (wanted('diagram-checks')) await benchDiagramChecks(samples);
 if (wanted('builds')) await benchBuilds(samples);
 if (wanted('page-weight')) await benchPageWeight();
