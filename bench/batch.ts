@@ -24,7 +24,7 @@ export async function benchBatch(
 	const answers = new Map(
 		samples.map((sample) => {
 			const parsed = parseFrontmatter(sample.prd);
-			const appName = parsed.ok ? String((parsed.data as { appName?: unknown }).appName ?? '') : '';
+			const appName = parsed.ok && typeof parsed.data.appName === 'string' ? parsed.data.appName : '';
 			return [appName, sample.spec];
 		}),
 	);
