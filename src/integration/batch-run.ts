@@ -184,12 +184,31 @@ export async function batchStatus(options: BatchRunOptions): Promise<StatusResul
 	return { state, file, batch };
 }
 
-/** Asks the API to cancel the pending batch; `collectBatch` then saves what it finished and clears it. */
-export async function cancelBatch(options: BatchRunOptions): Promise<StatusResult> {
+/**
+ * Asks the API to cancel the pending batch; `collectBatch` then saves what it finished and clears
+ * it. `batch: undefined`: a submit cut short had not created it, and the state is removed.
+ */
+export async function cancelBatch(
+	options: BatchRunOptions,
+): Promise<
+	| BatchBlocked
+	| { blocked?: undefined; state: undefined }
+	| { blocked?: undefined; state: BatchState; file: string; batch: BatchInfo | undefined }
+> {
 	const opened = await openBatch(options);
 	if (opened.blocked || !opened.state) return opened;
 	const { state, client, file } = opened;
-	const current = state.batch === null ? await completeSubmit(options, state, client) : await client.retrieve(state.batch);
+	if (state.batch === null) {
+		// A submit cut short: cancel the batch if it was created, and forget it if it was not.
+		const found = await client.findByInputFile(state.inputFile);
+		if (!found) {
+			await removeBatchState(options.root, options.config.specsDir);
+			return { state, file, batch: undefined };
+		}
+		state.batch = found.id;
+		await writeBatchState(options.root, options.config.specsDir, state);
+	}
+	const current = await client.retrieve(state.batch);
 	const batch = current.ended ? current : await client.cancel(current.id);
 	return { state, file, batch };
 }

@@ -301,6 +301,24 @@ describe('what changes between submit and collect', () => {
 		expect(await exists(specPath('alpha'))).toBe(true);
 	});
 
+	test('cancel after a submit cut short before creating the batch: nothing to cancel, the state is forgotten', async () => {
+		const ctx = context();
+		const crashingBeforeCreate: CreateBatchClient = (options) => ({
+			...createBatchClient(options),
+			create: () => Promise.reject(new Error('killed')),
+		});
+		await expect(
+			submitBatch({ root, config: ctx.config, env: ctx.io.env, logger: console, createBatchClient: crashingBeforeCreate, ids: ['alpha'] }),
+		).rejects.toThrow('killed');
+		const cancelled = await cli(ctx, runBatchCancel);
+		expect(cancelled).toMatchObject({
+			code: 0,
+			stdout: expect.stringContaining('The pending submit never created its batch: it is forgotten'),
+		});
+		expect(server.batch.batches.size).toBe(0);
+		expect(await exists(stateFile())).toBe(false);
+	});
+
 	test('cancel: the batch ends cancelled; collect reports its unanswered requests as failed and clears it', async () => {
 		const ctx = context();
 		await submit(ctx, false, ['alpha', 'beta']);
@@ -352,13 +370,21 @@ describe('what stops a batch', () => {
 		expect(run.stderr).toContain('restore it from git, or delete it');
 	});
 
-	test('without a key: status, collect and cancel say so; without a batch, they say there is none', async () => {
+	test('without a batch, status, collect and cancel say there is none; without a key, that it is needed', async () => {
 		const ctx = context();
-		expect((await cli(ctx, runBatchStatus)).stdout).toContain('No batch is pending');
+		expect(await cli(ctx, runBatchStatus)).toMatchObject({ code: 0, stdout: expect.stringContaining('No batch is pending') });
+		expect(await collect(ctx)).toMatchObject({ code: 0, stdout: expect.stringContaining('No batch is pending: nothing to collect') });
+		expect(await cli(ctx, runBatchCancel)).toMatchObject({
+			code: 0,
+			stdout: expect.stringContaining('No batch is pending: nothing to cancel'),
+		});
 		await submit(ctx, false, ['alpha']);
 		ctx.io.env = {};
-		const run = await collect(ctx);
-		expect(run).toMatchObject({ code: 2, stderr: expect.stringContaining('`OPENAI_API_KEY` is not set.') });
+		for (const run of [runBatchStatus, runBatchCancel, (c: BatchContext) => runBatchCollect(c, { wait: false })]) {
+			const result = await cli(ctx, run);
+			expect(result).toMatchObject({ code: 2, stderr: expect.stringContaining('`OPENAI_API_KEY` is not set.') });
+		}
+		expect(await exists(stateFile())).toBe(true);
 	});
 });
 

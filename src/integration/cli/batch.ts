@@ -115,6 +115,10 @@ export async function runBatchCancel(context: BatchContext): Promise<number> {
 		return 0;
 	}
 	const { state, batch } = result;
+	if (!batch) {
+		context.io.stdout.write('The pending submit never created its batch: it is forgotten, and nothing will be answered.\n');
+		return 0;
+	}
 	context.io.stdout.write(
 		`${batch.ended ? `Batch ${batch.id} has ended already (${batch.status}): nothing to cancel.` : `Batch ${batch.id} is being cancelled (${batch.status}).`}\n` +
 			`\`npx prd-specs batch collect\` saves the ${countSpecs(state.requests.length)} it answered${batch.ended ? '' : ' before the cancel'} and clears the batch.\n`,
