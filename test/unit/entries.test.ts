@@ -111,6 +111,17 @@ describe('buildEntries', () => {
 		expect(byId.get('prds/search')!.body).toContain(':::caution[Technical specification is stale]\nThis PRD changed after its');
 	});
 
+	test('a spec a batch answered says so beside its tokens', () => {
+		const answered = status('search', { title: 'Search' }, 'fresh', {});
+		const metadata = answered.spec!.metadata;
+		answered.spec!.metadata = {
+			...metadata,
+			usage: { inputTokens: 10, outputTokens: 20, batch: { id: 'batch_1', inputTokens: 10, outputTokens: 20 } },
+		};
+		const page = buildEntries({ prds: [answered], folders: [], problems: [], warnings: [] }, options).find((e) => e.id === 'specs/search')!;
+		expect(page.body).toContain('**Tokens:** 10 in / 20 out (Batch API) · **Cache key:**');
+	});
+
 	test('a spec made stale by the prompt template says so on both pages, not that the PRD changed', () => {
 		const stale = { ...status('search', { title: 'Search' }, 'stale', {}), staleBecause: 'template' as const };
 		const pages = new Map(

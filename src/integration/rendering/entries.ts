@@ -163,7 +163,8 @@ function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 		`**PRD:** ${prdLink}`,
 		`**Made by:** ${madeBy}`,
 		`**Date:** ${formatDate(metadata.generatedAt)}`,
-		metadata.usage && `**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out`,
+		metadata.usage &&
+			`**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out${metadata.usage.batch ? ' (Batch API)' : ''}`,
 		`**Cache key:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
 	].filter(Boolean);
 	const notes = [provenance.join(' · '), reviewNotice(prd.id, spec)];
