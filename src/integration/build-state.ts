@@ -4,6 +4,7 @@ import type { PrdSpecsConfig } from './config.ts';
 import type { PageHtmlStore } from './page-html.ts';
 import type { ProjectReport } from './project.ts';
 import type { RenderReports } from './render-reports.ts';
+import type { HandWrittenPage } from './rendering/agent-files.ts';
 import type { HeadEntry } from './rendering/content-security-policy.ts';
 import type { BrokenDiagram } from './rendering/diagram-check.ts';
 import type { PageKind } from './rendering/entries.ts';
@@ -25,6 +26,11 @@ export interface BuildState {
 	pageHtml?: PageHtmlStore | undefined;
 	/** Starlight renders pages on request (`prerender: false`): their HTML stays in the content store. */
 	htmlInStore?: boolean | undefined;
+	/** The docs collection's own pages, as the last content sync loaded them: `llms.txt` lists them. */
+	handWrittenPages?: HandWrittenPage[] | undefined;
+	/** Starlight's `title` and `description`, which head `llms.txt`. */
+	siteTitle?: string | undefined;
+	siteDescription?: string | undefined;
 }
 
 /** One of our pages, as the markdown plugin sees it. */

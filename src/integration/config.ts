@@ -252,6 +252,18 @@ export const PrdSpecsConfigSchema = z
 					.default(DEFAULT_PRDS_PER_SEARCH_INDEX),
 			})
 			.prefault({}),
+		/**
+		 * A markdown copy of every PRD and spec page (`/prds/<id>.md`, `/specs/<id>.md`), linked from
+		 * the page ("View as markdown"): what coding agents read best.
+		 * @default true
+		 */
+		markdownCopies: z.boolean({ error: '`markdownCopies` must be `true` or `false`.' }).default(true),
+		/**
+		 * `/llms.txt`: the site's PRDs and specs for coding agents (the llms.txt convention), with
+		 * their full text in `/llms-full.txt` (per folder on a large site).
+		 * @default true
+		 */
+		llmsTxt: z.boolean({ error: '`llmsTxt` must be `true` or `false`.' }).default(true),
 		/** How specs are generated when one is missing or stale and an API key is set. */
 		generation: GenerationSchema.prefault({}),
 		/** Whether specs must be approved (`prd-specs approve`) before they are published. */
@@ -299,7 +311,7 @@ export type PrdSpecsUserConfig = z.input<typeof PrdSpecsConfigSchema>;
 export type PrdSpecsConfig = z.output<typeof PrdSpecsConfigSchema>;
 
 const OPTIONS_HINT =
-	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `search`, `generation`, `review`, `requirements`.';
+	'Check the options passed to `prdSpecs()` in `astro.config.mjs`. Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `search`, `markdownCopies`, `llmsTxt`, `generation`, `review`, `requirements`.';
 
 /** Validates the plugin options, throwing one AstroError that names each bad option. */
 export function validateConfig(userConfig: unknown): PrdSpecsConfig {

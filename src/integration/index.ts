@@ -10,6 +10,7 @@ import { findSitePolicies } from './rendering/content-security-policy.ts';
 import { planSearchIndexes } from './rendering/search-indexes.ts';
 import { buildSidebarGroup } from './rendering/sidebar.ts';
 import { TABLE_SCRIPT_PATH } from './rendering/table-script.ts';
+import { createAgentFilesIntegration } from './agent-files-integration.ts';
 import { createMarkdownIntegration } from './markdown-integration.ts';
 import { createSearchIndexIntegration } from './search-index-integration.ts';
 import { reportProjectState } from './report-state.ts';
@@ -132,6 +133,12 @@ export const MERMAID_CONFIG = {
 	},
 };
 
+/** Starlight's `title`, one text or one per locale: the default locale's (or the first). */
+function titleOf(title: string | Record<string, string> | undefined, defaultLocale: string | undefined): string | undefined {
+	if (typeof title === 'string' || title === undefined) return title;
+	return (defaultLocale && title[defaultLocale]) || Object.values(title)[0];
+}
+
 /**
  * Starlight plugin that publishes the PRDs of `prds/` and their technical specifications.
  * Pair it with `prdSpecsLoader()` in `src/content.config.ts`.
@@ -168,8 +175,13 @@ export default function prdSpecs(userConfig?: PrdSpecsUserConfig): StarlightPlug
 						editLinkBaseUrl: starlightConfig.editLink?.baseUrl,
 						sitePolicies: findSitePolicies(starlightConfig.head),
 						htmlInStore: starlightConfig.prerender === false,
+						siteTitle: titleOf(starlightConfig.title, starlightConfig.defaultLocale),
+						siteDescription: starlightConfig.description,
 					}),
 				);
+				// Before the markdown integration: its link check, at the end of the build, covers these files.
+				if (config.markdownCopies || config.llmsTxt)
+					addIntegration(createAgentFilesIntegration(root, config.sidebar === false ? 'PRDs' : config.sidebar.label));
 				// Added before astro-mermaid, so that our markdown plugin is set up first.
 				addIntegration(createMarkdownIntegration(root));
 				addIntegration(tableScriptRoute);

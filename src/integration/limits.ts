@@ -53,4 +53,12 @@ export const LIMITS = {
 	recordedSections: 200,
 	/** Characters of one spec's section gathered onto a shared page (open questions). */
 	gatheredSectionChars: 32_000,
+	/**
+	 * Bytes of one `llms-full.txt` file (the full text of PRDs and specs for coding agents): a site
+	 * over it gets one per folder, and a folder over it several parts. Agents read a few hundred
+	 * kilobytes at once; larger files are fetched and never read.
+	 */
+	llmsFullBytes: 2 * 1024 * 1024,
+	/** PRDs that `/llms.txt` lists one by one; above, it lists folders, each with its own list. */
+	llmsListedPrds: 2000,
 } as const;

@@ -8,6 +8,7 @@ import { watchSources } from './dev/watch-sources.ts';
 import { throwPluginError } from './error.ts';
 import { clearMarkdownMemo } from './markdown/memo.ts';
 import { formatProblems, type Problem } from './problems.ts';
+import type { HandWrittenPage } from './rendering/agent-files.ts';
 import { loadProject } from './project.ts';
 import { takeRenderReports } from './render-reports.ts';
 import { buildPageEntries, logRenderWarnings, prunePages, syncEntries, takePreviousEntries } from './sync-entries.ts';
@@ -38,6 +39,8 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 					'Add `plugins: [prdSpecs()]` to the `starlight()` options in `astro.config.mjs`.',
 				);
 			}
+			// Before ours are added, the store holds the hand-written pages: `llms.txt` lists them.
+			state.handWrittenPages = listHandWrittenPages(context.store.values());
 			// What our markdown plugin found in the pages the docs loader rendered: the hand-written ones.
 			const handWritten = takeRenderReports(state.renderReports);
 			state.report ??= await loadProject(root, state.config);
@@ -51,6 +54,23 @@ export function prdSpecsLoader(options?: DocsLoaderOptions): Loader {
 			watchSources(context, root, state);
 		},
 	};
+}
+
+/** The docs collection's entries as `llms.txt` lists them: drafts and the 404 page left out. */
+function listHandWrittenPages(
+	entries: Iterable<{ id: string; data: Record<string, unknown>; body?: string | undefined }>,
+): HandWrittenPage[] {
+	const pages: HandWrittenPage[] = [];
+	for (const { id, data, body } of entries) {
+		if (data.draft === true || id === '404' || typeof data.title !== 'string') continue;
+		pages.push({
+			id,
+			title: data.title,
+			...(typeof data.description === 'string' && { description: data.description }),
+			body: body ?? '',
+		});
+	}
+	return pages.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Fails the sync when a page links with `prd:`/`spec:` to an id that does not exist, or cannot be rendered. */

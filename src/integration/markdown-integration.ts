@@ -20,6 +20,7 @@ const REPORTED_BROKEN_LINKS = 20;
 export function createMarkdownIntegration(root: string): AstroIntegration {
 	let memo: { report: unknown; ids: ReadonlySet<string> } | undefined;
 	let base = '/';
+	let site: string | undefined;
 	// Kept with Astro's own caches (`node_modules/.astro/` by default): a clean build starts without it.
 	let linkRecordFile: string | undefined;
 	const state = () => getBuildState(root);
@@ -33,6 +34,7 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 		hooks: {
 			'astro:config:setup': async ({ config, updateConfig, logger }) => {
 				base = config.base;
+				site = config.site;
 				linkRecordFile = fileURLToPath(new URL('prd-specs/link-check.json', config.cacheDir));
 				const policy: MarkdownPolicy = {
 					base: config.base,
@@ -56,7 +58,7 @@ export function createMarkdownIntegration(root: string): AstroIntegration {
 				await applyMarkdownPlugin(config, updateConfig, policy, logger);
 			},
 			'astro:build:done': async ({ dir, logger }) => {
-				const broken = await checkLinksKeepingRecord(fileURLToPath(dir), base, linkRecordFile, logger);
+				const broken = await checkLinksKeepingRecord(fileURLToPath(dir), base, linkRecordFile, logger, site);
 				if (broken.length === 0) {
 					logger.info('Every internal link resolves.');
 					return;
@@ -78,9 +80,10 @@ async function checkLinksKeepingRecord(
 	base: string,
 	recordFile: string | undefined,
 	logger: AstroIntegrationLogger,
+	site: string | undefined,
 ): Promise<BrokenLink[]> {
 	const previous = recordFile && (await readFile(recordFile, 'utf8').then(parseJson, () => undefined));
-	const check = await checkLinks(distDir, base, previous);
+	const check = await checkLinks(distDir, base, previous, site);
 	logger.debug(`Links checked in ${check.scanned} of ${check.pages} pages; the others are unchanged since the last build.`);
 	if (recordFile) {
 		// Only a cache: a build that cannot keep it checks every page next time.

@@ -35,6 +35,7 @@ export function buildPageEntries(context: LoaderContext, state: BuildState, repo
 		listUpTo: state.config.sidebar === false ? undefined : state.config.sidebar.listUpTo,
 		searchApart: isSearchedApart(report, state.config.search.prdsPerIndex),
 		specsDir: state.config.specsDir,
+		markdownCopies: state.config.markdownCopies,
 		policy: state.config,
 		sitePolicies: state.sitePolicies ?? [],
 	});

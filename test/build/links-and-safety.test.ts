@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { prdSource } from '../helpers/files.ts';
 import { addHostileContent, HOSTILE_PAGES } from '../helpers/hostile-site.ts';
 import { listElements } from '../helpers/html.ts';
+import { parseSpecFile } from '../../src/integration/cache/spec-file.ts';
+import { findMarkdownLinkTargets } from '../../src/integration/rendering/link-check.ts';
 import { buildSite, getMain, readPage, useFixtureSite, type BuildResult } from '../helpers/site.ts';
 
 const fixtureSite = useFixtureSite();
@@ -180,6 +182,67 @@ describe.each(['satteri', 'unified'] as const)('built with the %s processor', (p
 		expect(result.output).toContain(
 			'prds/hostile.md › image http://127.0.0.1:9/markdown-image?q=secret: is on another site, so it is published as a link, not loaded.',
 		);
+	});
+
+	test('markdown copies: one per PRD and per spec, next to its page, linked from it, with the text the cache holds', async () => {
+		const specsDir = join(dir, 'src/content/specs');
+		const specFiles = (await readdir(specsDir, { recursive: true })).filter((file) => file.endsWith('.md') && !file.includes('/.'));
+		const prdFiles = (await readdir(join(dir, 'prds'), { recursive: true })).filter(
+			(file) => file.endsWith('.md') && !file.endsWith('_index.md'),
+		);
+		for (const file of prdFiles) {
+			const id = file.slice(0, -'.md'.length);
+			const copy = await readFile(join(dir, 'dist/prds', file), 'utf8');
+			expect(copy, file).toMatch(/^---\ntitle: /);
+			expect(getMain(await readPage(dir, `prds/${id}`)), file).toContain(`<a href="/prds/${id}.md">View as markdown</a>`);
+		}
+		for (const file of specFiles) {
+			const id = file.slice(0, -'.md'.length);
+			const parsed = parseSpecFile(await readFile(join(specsDir, file), 'utf8'), file, id);
+			expect(parsed.ok, file).toBe(true);
+			if (!parsed.ok) continue;
+			const copy = await readFile(join(dir, 'dist/specs', file), 'utf8');
+			// The body after the header is the spec's, its prd:/spec: links led to the copies.
+			const body = copy.slice(copy.indexOf('\n---\n') + '\n---\n\n'.length);
+			const expected = parsed.spec.body
+				.trim()
+				.replace(/\]\((prd|spec):([a-z0-9/-]+)/g, (_, scheme: string, target: string) => `](/${scheme}s/${target}.md`);
+			expect(body, file).toBe(`${expected}\n`);
+			expect(getMain(await readPage(dir, `specs/${id}`)), file).toContain(`<a href="/specs/${id}.md">View as markdown</a>`);
+		}
+		// No spec, no copy: the placeholder page has nothing to copy.
+		await expect(readFile(join(dir, 'dist/specs/placeholder.md'), 'utf8')).rejects.toThrow();
+		const billing = await readFile(join(dir, 'dist/prds/billing.md'), 'utf8');
+		expect(billing).toContain('[notification preferences](/prds/notifications.md)');
+		// Its spec is not generated: the link leads to the placeholder page.
+		expect(billing).toContain('[technical specification](/specs/notifications/)');
+	});
+
+	test('llms.txt lists every PRD with its spec by folder, and the hand-written pages; every link it has resolves', async () => {
+		const llms = await readFile(join(dir, 'dist/llms.txt'), 'utf8');
+		expect(llms).toMatch(/^# Fixture docs\n\n/);
+		const prdFiles = (await readdir(join(dir, 'prds'), { recursive: true })).filter(
+			(file) => file.endsWith('.md') && !file.endsWith('_index.md'),
+		);
+		for (const file of prdFiles) expect(llms, file).toContain(`](/prds/${file})`);
+		expect(llms).toContain('- [Writing a PRD](/guides/writing/)');
+		expect(llms).toContain('- [Full text of every page](/llms-full.txt)');
+		const targets = findMarkdownLinkTargets(llms);
+		expect(targets.length).toBeGreaterThan(prdFiles.length);
+		for (const target of targets) {
+			const path = join(dir, 'dist', target.split('#')[0]!);
+			const file = target.endsWith('/') ? join(path, 'index.html') : path;
+			await expect(readFile(file), target).resolves.toBeDefined();
+		}
+		// The hostile titles make no link of their own, and stay on their line.
+		expect(
+			llms
+				.split('\n')
+				.filter((line) => line.startsWith('- ['))
+				.every((line) => findMarkdownLinkTargets(line).length <= 2),
+		).toBe(true);
+		const full = await readFile(join(dir, 'dist/llms-full.txt'), 'utf8');
+		for (const file of prdFiles) expect(full, file).toContain(`page: /prds/${file.slice(0, -'.md'.length)}/`);
 	});
 
 	test('the open questions page lists every spec’s clarification items', async () => {

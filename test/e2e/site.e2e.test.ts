@@ -205,6 +205,37 @@ describe.skipIf(!HAS_CHROMIUM)('the built site in Chromium', () => {
 		expect(trap.requests).toEqual([]);
 	});
 
+	test('the markdown copies and llms.txt files of hostile PRDs and specs are shown as text: no script, no global, no load', async () => {
+		const paths = [
+			'/prds/hostile.md',
+			'/specs/hostile.md',
+			'/prds/nested/hostile-child.md',
+			'/specs/nested/hostile-child.md',
+			'/llms.txt',
+			'/llms-full.txt',
+		];
+		for (const path of paths) {
+			const page = await browser.newPage();
+			const problems: string[] = [];
+			page.on('request', (request) => {
+				if (!request.url().startsWith(`${site.url}/`)) problems.push(`request to another origin: ${request.url()}`);
+			});
+			page.on('dialog', async (dialog) => {
+				problems.push(`dialog: ${dialog.message()}`);
+				await dialog.dismiss();
+			});
+			const response = await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
+			expect(response?.headers()['content-type'], path).toMatch(path.endsWith('.md') ? /^text\/markdown/ : /^text\/plain/);
+			expect(await page.evaluate((names) => names.filter((name) => name in window), PWNED_GLOBALS), path).toEqual([]);
+			// The browser shows the text as it is: a `<script>` of the corpus is characters on the page, not an element.
+			expect(await page.locator('script, img, iframe, object, embed, svg, a').count(), path).toBe(0);
+			if (path !== '/llms.txt') expect(await page.locator('body').textContent(), path).toContain('<script>');
+			expect(problems, path).toEqual([]);
+			await page.close();
+		}
+		expect(trap.requests).toEqual([]);
+	});
+
 	test('the pages’ Content-Security-Policy stops a load that got past everything else', async () => {
 		const { page, problems } = await open('/specs/hostile/');
 		const blocked = await page.evaluate(async (url) => {

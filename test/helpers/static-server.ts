@@ -13,7 +13,9 @@ const TYPES: Record<string, string> = {
 	'.svg': 'image/svg+xml',
 	'.png': 'image/png',
 	'.xml': 'application/xml',
-	'.txt': 'text/plain',
+	'.txt': 'text/plain; charset=utf-8',
+	// As Netlify, Cloudflare Pages and GitHub Pages serve it.
+	'.md': 'text/markdown; charset=utf-8',
 	'.wasm': 'application/wasm',
 	'.pf_meta': 'application/octet-stream',
 };

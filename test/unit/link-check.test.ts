@@ -26,6 +26,25 @@ test('finds internal links to missing pages, relative or absolute, under the bas
 	]);
 });
 
+test('llms.txt files: their markdown links are checked too, absolute ones with the site’s URL', async () => {
+	const dist = await tempDir();
+	await writeFiles(dist, {
+		'index.html': '<html></html>',
+		'prds/a.md': '# A',
+		'prds/a/index.html': '<html></html>',
+		'llms.txt':
+			'# Site\n\n- [A](https://site.test/docs/prds/a.md); [spec](https://site.test/docs/specs/a.md)\n- [Page](/docs/prds/a/)\n- [Gone](/docs/gone/)\n- [Elsewhere](https://other.test/x) [escaped\\](/docs/nope)\n',
+		'prds/payments/llms.txt': '- [B](https://site.test/docs/prds/b.md)\n',
+		'notes.txt': '[not ours](/docs/nope/)',
+		'llms-full.txt': '[what an author wrote](/docs/nope/)',
+	});
+	expect((await checkLinks(dist, '/docs/', undefined, 'https://site.test/docs/')).broken).toEqual([
+		{ page: '/docs/llms.txt', href: 'https://site.test/docs/specs/a.md' },
+		{ page: '/docs/llms.txt', href: '/docs/gone/' },
+		{ page: '/docs/prds/payments/llms.txt', href: 'https://site.test/docs/prds/b.md' },
+	]);
+});
+
 describe('the record kept between builds', () => {
 	const page = (links: string[], text = '') =>
 		`<html><body>${text}${links.map((href) => `<a href="${href}">l</a>`).join('')}</body></html>`;

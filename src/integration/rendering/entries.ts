@@ -9,7 +9,7 @@ import { formatDate } from './dates.ts';
 import { describeCoverage, findRequirementAnchors, linkCitations, linkRequirements } from './requirements-trace.ts';
 import { reviewNotice } from './review-notice.ts';
 import { describeSpecChanges, findSpecChanges, markChangedSections } from './spec-changes.ts';
-import { getPageHref, getPrdSlug, getSpecSlug } from './urls.ts';
+import { getFileHref, getPageHref, getPrdSlug, getSpecSlug, markdownCopyPath } from './urls.ts';
 import type { DocsEntry } from './docs-entry.ts';
 import { getFolderTree } from './folder-tree.ts';
 import { buildIndexEntries } from './index-pages.ts';
@@ -44,6 +44,8 @@ export interface EntryOptions {
 	 * left out of Starlight's.
 	 */
 	searchApart?: boolean | undefined;
+	/** PRD and spec pages have a markdown copy (`prds/<id>.md`): each links to its own ("View as markdown"). */
+	markdownCopies?: boolean | undefined;
 }
 
 /**
@@ -95,6 +97,7 @@ function buildPrdEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 		`**Status:** ${escapeMarkdown(capitalize(frontmatter.status))}`,
 		frontmatter.owner && `**Owner:** ${escapeMarkdown(frontmatter.owner)}`,
 		frontmatter.tags.length > 0 && `**Tags:** ${frontmatter.tags.map(escapeMarkdown).join(', ')}`,
+		context.markdownCopies && markdownLink('View as markdown', getFileHref(context.base, markdownCopyPath('prd', prd.id))),
 	].filter(Boolean);
 	const links = [
 		linkList(
@@ -166,6 +169,7 @@ function buildSpecEntry(status: PrdWithSpec, context: PageContext): DocsEntry {
 		metadata.usage &&
 			`**Tokens:** ${formatCount(metadata.usage.inputTokens)} in / ${formatCount(metadata.usage.outputTokens)} out${metadata.usage.batch ? ' (Batch API)' : ''}`,
 		`**Cache key:** \`${metadata.inputHash.slice('sha256:'.length, 'sha256:'.length + 12)}\``,
+		context.markdownCopies && markdownLink('View as markdown', getFileHref(context.base, markdownCopyPath('spec', prd.id))),
 	].filter(Boolean);
 	const notes = [provenance.join(' · '), reviewNotice(prd.id, spec)];
 	if (metadata.note) notes.push(`*${escapeMarkdown(metadata.note)}*`);

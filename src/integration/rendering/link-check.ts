@@ -47,7 +47,7 @@ export async function findBrokenLinks(distDir: string, base: string): Promise<Br
  * of unchanged pages. Each page costs a read, a digest and a lookup of each path it links to in
  * the list of `dist/`'s files, so the check grows with the size of the site, not with its square.
  */
-export async function checkLinks(distDir: string, base: string, previous?: unknown): Promise<LinkCheck> {
+export async function checkLinks(distDir: string, base: string, previous?: unknown, site?: string): Promise<LinkCheck> {
 	const basePath = `/${base.replace(/^\/+|\/+$/g, '')}`.replace(/\/$/, '');
 	const files = await listFiles(distDir);
 	const kept = readRecord(previous, base);
@@ -128,7 +128,39 @@ export async function checkLinks(distDir: string, base: string, previous?: unkno
 			if (!pageBroken) remember(page, digest, paths);
 		}
 	}
+	// The lists for coding agents (`llms.txt`) link with markdown, absolute with the site's URL.
+	const origin = site ? new URL(site).origin : undefined;
+	for (const file of [...files].filter((name) => LLMS_FILE.test(name)).sort()) {
+		const text = await readFile(join(distDir, file), 'utf8');
+		for (const target of findMarkdownLinkTargets(text)) {
+			const href = origin && target.startsWith(`${origin}/`) ? target.slice(origin.length) : target;
+			if (href === '' || href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) continue;
+			const path = resolve('/', href);
+			if (path === undefined || !exists(path)) broken.push({ page: `${basePath}/${file}`, href: target });
+		}
+	}
 	return { broken, record, pages: pages.length, scanned };
+}
+
+/**
+ * `llms.txt` and `prds/payments/llms.txt`: the lists of the llms.txt convention, all of whose links
+ * are the site's. (The full-text files hold what authors wrote, links included, as it is.)
+ */
+const LLMS_FILE = /(^|\/)llms\.txt$/;
+
+/**
+ * The destination of every `[text](destination)` of a markdown text, in one pass (`](` found with
+ * `indexOf`, the destination read up to `)` or a space). Escaped brackets (`\]`) make no link.
+ */
+export function findMarkdownLinkTargets(text: string): string[] {
+	const targets: string[] = [];
+	for (let at = text.indexOf('](', 0); at !== -1; at = text.indexOf('](', at + 2)) {
+		if (text[at - 1] === '\\') continue;
+		let end = at + 2;
+		while (end < text.length && text[end] !== ')' && !isSpace(text[end])) end++;
+		if (text[end] === ')') targets.push(text.slice(at + 2, end).replace(/^<|>$/g, ''));
+	}
+	return targets;
 }
 
 /** Every file of `dist/`, as `/`-separated paths relative to it (a link to a file through a symbolic link counts). */

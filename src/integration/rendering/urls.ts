@@ -16,6 +16,16 @@ export function getPageHref(base: string, slug: string): string {
 	return slug === 'index' || slug === '' ? `${prefix}/` : `${prefix}/${slug}/`;
 }
 
+/** `prds/<id>.md` and `specs/<id>.md`: the markdown copy of a page, next to it (`prds/<id>/`, `specs/<id>/`). */
+export function markdownCopyPath(kind: 'prd' | 'spec', id: string): string {
+	return `${kind === 'prd' ? getPrdSlug(id) : getSpecSlug(id)}.md`;
+}
+
+/** Site-absolute link to a file of the site, honouring Astro's `base` (`/docs` + `prds/x.md` -> `/docs/prds/x.md`). */
+export function getFileHref(base: string, path: string): string {
+	return `${base.replace(/\/+$/, '')}/${path}`;
+}
+
 /**
  * Segment under `prds/` that holds the pages listing PRDs by status and by spec state. PRD and
  * folder ids are lowercase letters, digits and dashes: a segment starting with `_` is never one.

@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { AstroIntegration } from 'astro';
+
+import { getBuildState, type BuildState } from './build-state.ts';
+import { planAgentFiles, type AgentFile } from './rendering/agent-files.ts';
+
+/** Files written at once at the end of a build. */
+const WRITES_AT_ONCE = 32;
+
+/**
+ * The markdown copies of PRD and spec pages and the `llms.txt` files (see `agent-files.ts`):
+ * written into `dist/` at the end of a build, before the link check (added before the markdown
+ * integration, whose `astro:build:done` checks them), and served by `astro dev` from the project
+ * as it is at each request.
+ */
+export function createAgentFilesIntegration(root: string, groupLabel: string): AstroIntegration {
+	let base = '/';
+	let site: string | undefined;
+	const plan = (state: BuildState): AgentFile[] =>
+		state.report
+			? planAgentFiles(state.report, state.handWrittenPages ?? [], {
+					base,
+					site,
+					title: state.siteTitle ?? 'Documentation',
+					description: state.siteDescription,
+					groupLabel,
+					markdownCopies: state.config.markdownCopies,
+					llmsTxt: state.config.llmsTxt,
+				})
+			: [];
+	return {
+		name: 'astro-prd-specs/agent-files',
+		hooks: {
+			'astro:config:done': ({ config }) => {
+				base = config.base;
+				site = config.site;
+			},
+			'astro:server:setup': ({ server }) => {
+				server.middlewares.use((req, res, next) => {
+					const state = getBuildState(root);
+					const prefix = `/${base.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
+					const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://dev').pathname);
+					if (!state || !pathname.startsWith(prefix) || !/\.(md|txt)$/.test(pathname)) return next();
+					const file = plan(state).find((candidate) => candidate.path === pathname.slice(prefix.length));
+					if (!file) return next();
+					res.writeHead(200, { 'Content-Type': file.contentType, 'X-Content-Type-Options': 'nosniff' });
+					res.end(file.text());
+				});
+			},
+			'astro:build:done': async ({ dir, logger }) => {
+				const state = getBuildState(root);
+				if (!state) return;
+				const files = plan(state);
+				if (files.length === 0) return;
+				const distDir = fileURLToPath(dir);
+				// A file there already (`public/llms.txt`, another integration's) is the site's: it stays.
+				const taken: string[] = [];
+				for (let start = 0; start < files.length; start += WRITES_AT_ONCE) {
+					await Promise.all(
+						files.slice(start, start + WRITES_AT_ONCE).map(async (file) => {
+							const path = join(distDir, file.path);
+							await mkdir(dirname(path), { recursive: true });
+							await writeFile(path, file.text(), { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+								if (error.code !== 'EEXIST') throw error;
+								taken.push(file.path);
+							});
+						}),
+					);
+				}
+				if (taken.length > 0)
+					logger.warn(
+						`${taken.map((path) => `dist/${path}`).join(', ')} ${taken.length > 1 ? 'exist' : 'exists'} already (from \`public/\` or another integration, such as starlight-llms-txt), so ours ${taken.length > 1 ? 'are' : 'is'} not written. Set \`llmsTxt: false\` (or \`markdownCopies: false\`) in the \`prdSpecs()\` options to leave ${taken.length > 1 ? 'them' : 'it'} to the site without this warning.`,
+					);
+				const written = files.filter((file) => !taken.includes(file.path));
+				const copies = written.filter((file) => file.path.endsWith('.md')).length;
+				const llms = written.length - copies;
+				logger.info(
+					[copies > 0 && `${copies} markdown copies of PRD and spec pages`, llms > 0 && `${llms} llms.txt file${llms > 1 ? 's' : ''}`]
+						.filter(Boolean)
+						.join(' and ') + ' written for coding agents.',
+				);
+			},
+		},
+	};
+}
