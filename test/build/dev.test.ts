@@ -82,10 +82,22 @@ describe('astro dev with an API key but without generation.inDev', () => {
 		const sidebar = /<nav[^>]*aria-label="Main"[\s\S]*?<\/nav>/.exec((await page(`${server.url}/prds/billing/`)).html)?.[0] ?? '';
 		expect(sidebar).toMatch(/Added while running[\s\S]*href="\/prds\/added\/"[\s\S]*href="\/specs\/added\/"[\s\S]*?missing/);
 
+		// Its markdown copy and its line in llms.txt follow too.
+		const copy = await fetch(`${server.url}/prds/added.md`);
+		expect(copy.status).toBe(200);
+		expect(copy.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+		expect(copy.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(await copy.text()).toMatch(/^---\ntitle: Added while running\n/);
+		expect((await page(`${server.url}/llms.txt`)).html).toContain(
+			'- [Added while running](/prds/added.md); no technical specification yet',
+		);
+
 		await rm(path);
 		lastEdit = Date.now();
 		await waitFor(async () => (await page(`${server.url}/prds/added/`)).status === 404, 'the removed PRD page to go');
 		expect((await page(`${server.url}/prds/billing/`)).html).not.toContain('href="/prds/added/"');
+		expect((await page(`${server.url}/prds/added.md`)).status).toBe(404);
+		expect((await page(`${server.url}/llms.txt`)).html).not.toContain('Added while running');
 	});
 
 	test('editing the spec cache updates the spec pages and their state', async () => {

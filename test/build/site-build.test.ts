@@ -236,3 +236,28 @@ describe('astro build after edits', () => {
 		expect(result.output).not.toMatch(/^\s+at /m);
 	});
 });
+
+describe('the files for coding agents, as options and the site decide', () => {
+	test('`markdownCopies: false` and `llmsTxt: false`: no copies, no "View as markdown", no llms files', async () => {
+		const dir = await fixtureSite();
+		const result = await buildSite(dir, { FIXTURE_OPTIONS: JSON.stringify({ markdownCopies: false, llmsTxt: false }) });
+		expect(result.code, result.output).toBe(0);
+		const files = await readdir(join(dir, 'dist'), { recursive: true });
+		expect(files.filter((file) => /\.md$|llms[^/]*\.txt$/.test(file))).toEqual([]);
+		expect(getMain(await readPage(dir, 'specs/billing'))).not.toContain('View as markdown');
+		expect(result.output).not.toContain('written for coding agents');
+	});
+
+	test('a `public/llms.txt` of the site stays, with a warning that says how to silence it; the copies are written', async () => {
+		const dir = await fixtureSite();
+		await writeFile(join(dir, 'public/llms.txt'), '# Our own\n');
+		const result = await buildSite(dir);
+		expect(result.code, result.output).toBe(0);
+		expect(await readFile(join(dir, 'dist/llms.txt'), 'utf8')).toBe('# Our own\n');
+		expect(result.output).toContain(
+			'dist/llms.txt exists already (from `public/` or another integration, such as starlight-llms-txt), so ours is not written. Set `llmsTxt: false`',
+		);
+		expect(result.output).toContain('3 markdown copies of PRD and spec pages and 1 llms.txt file written for coding agents.');
+		expect(await readFile(join(dir, 'dist/specs/billing.md'), 'utf8')).toMatch(/^---\ntitle: /);
+	});
+});
