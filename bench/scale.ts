@@ -71,7 +71,7 @@ export async function benchScale(samples: Sample[], context: ScaleContext): Prom
 		context.report(
 			`${label}: ${side}, dist/`,
 			formatBytes(dist.totalBytes),
-			`${dist.files} files; largest page ${dist.largest.path} ${formatKB(dist.largest.bytes)}`,
+			`${dist.files} files; largest page ${dist.largest.path} ${formatKB(dist.largest.bytes)}${dist.agentBytes > 0 ? `; markdown copies and llms files ${formatBytes(dist.agentBytes)}` : ''}`,
 		);
 		context.report(
 			`${label}: ${side}, PRD page`,
@@ -158,6 +158,8 @@ async function treeRss(rootPid: number): Promise<number> {
 interface DistFigures {
 	files: number;
 	totalBytes: number;
+	/** The files for coding agents: markdown copies (`*.md`) and `llms*.txt`. */
+	agentBytes: number;
 	largest: { path: string; bytes: number };
 	medianPrdBytes: number;
 	medianChromeBytes: number;
@@ -172,6 +174,7 @@ interface DistFigures {
 async function measureDist(dist: string): Promise<DistFigures> {
 	const files = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
 	let totalBytes = 0;
+	let agentBytes = 0;
 	let largest = { path: '', bytes: 0 };
 	const prdPages: string[] = [];
 	for (const file of files) {
@@ -182,6 +185,7 @@ async function measureDist(dist: string): Promise<DistFigures> {
 			.slice(dist.length + 1)
 			.split('\\')
 			.join('/');
+		if (relative.endsWith('.md') || /(^|\/)llms[^/]*\.txt$/.test(relative)) agentBytes += size;
 		if (!relative.endsWith('.html')) continue;
 		if (size > largest.bytes) largest = { path: `/${relative.replace(/index\.html$/, '')}`, bytes: size };
 		if (relative.startsWith('prds/') && relative.endsWith('/index.html')) prdPages.push(path);
@@ -198,6 +202,7 @@ async function measureDist(dist: string): Promise<DistFigures> {
 	}
 	return {
 		files: files.length,
+		agentBytes,
 		totalBytes,
 		largest,
 		medianPrdBytes: median(sizes),

@@ -76,12 +76,14 @@ export function createAgentFilesIntegration(root: string, groupLabel: string): A
 					);
 				const written = files.filter((file) => !taken.includes(file.path));
 				const copies = written.filter((file) => file.path.endsWith('.md')).length;
-				const llms = written.length - copies;
-				logger.info(
-					[copies > 0 && `${copies} markdown copies of PRD and spec pages`, llms > 0 && `${llms} llms.txt file${llms > 1 ? 's' : ''}`]
-						.filter(Boolean)
-						.join(' and ') + ' written for coding agents.',
-				);
+				const lists = written.filter((file) => /(^|\/)llms\.txt$/.test(file.path)).length;
+				const full = written.length - copies - lists;
+				const parts = [
+					copies > 0 && `${copies} markdown cop${copies > 1 ? 'ies' : 'y'} of PRD and spec pages`,
+					lists > 0 && `${lists} llms.txt list${lists > 1 ? 's' : ''}`,
+					full > 0 && `${full} full-text file${full > 1 ? 's' : ''}`,
+				].filter((part): part is string => typeof part === 'string');
+				if (parts.length > 0) logger.info(`Written for coding agents: ${parts.join(', ')}.`);
 			},
 		},
 	};

@@ -89,7 +89,7 @@ describe('astro dev with an API key but without generation.inDev', () => {
 		expect(copy.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(await copy.text()).toMatch(/^---\ntitle: Added while running\n/);
 		expect((await page(`${server.url}/llms.txt`)).html).toContain(
-			'- [Added while running](/prds/added.md); no technical specification yet',
+			'- [Added while running](/prds/added.md) (no technical specification yet)',
 		);
 
 		await rm(path);

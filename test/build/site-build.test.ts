@@ -245,7 +245,7 @@ describe('the files for coding agents, as options and the site decide', () => {
 		const files = await readdir(join(dir, 'dist'), { recursive: true });
 		expect(files.filter((file) => /\.md$|llms[^/]*\.txt$/.test(file))).toEqual([]);
 		expect(getMain(await readPage(dir, 'specs/billing'))).not.toContain('View as markdown');
-		expect(result.output).not.toContain('written for coding agents');
+		expect(result.output).not.toContain('Written for coding agents');
 	});
 
 	test('a `public/llms.txt` of the site stays, with a warning that says how to silence it; the copies are written', async () => {
@@ -257,7 +257,7 @@ describe('the files for coding agents, as options and the site decide', () => {
 		expect(result.output).toContain(
 			'dist/llms.txt exists already (from `public/` or another integration, such as starlight-llms-txt), so ours is not written. Set `llmsTxt: false`',
 		);
-		expect(result.output).toContain('3 markdown copies of PRD and spec pages and 1 llms.txt file written for coding agents.');
+		expect(result.output).toContain('Written for coding agents: 3 markdown copies of PRD and spec pages, 1 full-text file.');
 		expect(await readFile(join(dir, 'dist/specs/billing.md'), 'utf8')).toMatch(/^---\ntitle: /);
 	});
 });

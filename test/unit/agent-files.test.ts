@@ -110,9 +110,9 @@ describe('llms.txt', () => {
 					"'",
 				),
 				'## Specifications\n\n' +
-					'- [Checkout \\[flow\\](javascript:alert(1))](https://specs.example.com/docs/prds/checkout.md); [technical specification](https://specs.example.com/docs/specs/checkout.md) (fresh)\n' +
-					'- [Search](https://specs.example.com/docs/prds/search.md); [technical specification](https://specs.example.com/docs/specs/search.md) (stale)',
-				'## Payments\n\n- [Refunds](https://specs.example.com/docs/prds/payments/refunds.md); no technical specification yet',
+					'- [Checkout \\[flow\\](javascript:alert(1))](https://specs.example.com/docs/prds/checkout.md) and its [technical specification](https://specs.example.com/docs/specs/checkout.md) (fresh)\n' +
+					'- [Search](https://specs.example.com/docs/prds/search.md) and its [technical specification](https://specs.example.com/docs/specs/search.md) (stale)',
+				'## Payments\n\nMoney.\n\n- [Refunds](https://specs.example.com/docs/prds/payments/refunds.md) (no technical specification yet)',
 				'## Docs\n\n- [Getting started](https://specs.example.com/docs/guides/start/): Set it up.',
 				'## Optional\n\n- [Full text of every page](https://specs.example.com/docs/llms-full.txt)',
 			].join('\n\n') + '\n',
@@ -173,7 +173,7 @@ describe('llms.txt', () => {
 		const noCopies = files({ markdownCopies: false });
 		expect([...noCopies.keys()].some((path) => path.endsWith('.md'))).toBe(false);
 		expect(noCopies.get('llms.txt')!.text()).toContain(
-			'- [Search](https://specs.example.com/docs/prds/search/); [technical specification](https://specs.example.com/docs/specs/search/) (stale)',
+			'- [Search](https://specs.example.com/docs/prds/search/) and its [technical specification](https://specs.example.com/docs/specs/search/) (stale)',
 		);
 		expect([...files({ llmsTxt: false }).keys()].some((path) => path.endsWith('.txt'))).toBe(false);
 	});

@@ -42,6 +42,8 @@ export function findIdLinks(text: string): IdLink[] {
 
 /** `text` with each `prd:`/`spec:` destination replaced by what `resolve` makes of it (unchanged where it returns undefined). */
 export function rewriteIdLinks(text: string, resolve: (link: IdLink) => string | undefined): string {
+	// Most documents have no such link: they are not parsed.
+	if (!text.includes('prd:') && !text.includes('spec:')) return text;
 	let result = '';
 	let cursor = 0;
 	for (const link of findIdLinks(text)) {

@@ -195,8 +195,10 @@ function planLlmsFiles(
 	const prdLine = (status: PrdWithSpec) => {
 		const { prd } = status;
 		const description = prd.frontmatter.description ? `: ${llmsText(prd.frontmatter.description)}` : '';
-		const spec = status.spec ? `${link('technical specification', urls.spec(prd.id))} (${status.state})` : 'no technical specification yet';
-		return `- ${link(prd.frontmatter.title, urls.prd(prd.id))}${description}; ${spec}`;
+		const spec = status.spec
+			? ` and its ${link('technical specification', urls.spec(prd.id))} (${status.state})`
+			: ' (no technical specification yet)';
+		return `- ${link(prd.frontmatter.title, urls.prd(prd.id))}${spec}${description}`;
 	};
 	const folderHeading = (node: FolderNode) => (node.path === '' ? options.groupLabel : folderTitles(tree.byPath, node.path));
 
@@ -226,7 +228,8 @@ function planLlmsFiles(
 	for (const node of folders) {
 		if (node.prds.length === 0) continue;
 		if (listed || node.path === '') {
-			sections.push(`## ${llmsText(folderHeading(node))}\n\n${node.prds.map(prdLine).join('\n')}`);
+			const about = node.folder?.description ? `${llmsText(node.folder.description)}\n\n` : '';
+			sections.push(`## ${llmsText(folderHeading(node))}\n\n${about}${node.prds.map(prdLine).join('\n')}`);
 			continue;
 		}
 		// A large site lists each folder's PRDs in a file of the folder's own.
