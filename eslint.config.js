@@ -33,7 +33,16 @@ const LAYERS = [
 	],
 	// Storing our pages as docs entries: shared by the loader's content sync and the dev watcher's refresh.
 	['sync-entries.ts'],
-	['dev', 'loader.ts', 'markdown-integration.ts', 'agent-files-integration.ts', 'route-middleware.ts', 'table-script-route.ts', 'index.ts', 'cli'],
+	[
+		'dev',
+		'loader.ts',
+		'markdown-integration.ts',
+		'agent-files-integration.ts',
+		'route-middleware.ts',
+		'table-script-route.ts',
+		'index.ts',
+		'cli',
+	],
 ];
 
 /** One zone per layer member: it may not import anything of a later layer. */

@@ -19,7 +19,8 @@ const WRITES_AT_ONCE = 32;
 export function createAgentFilesIntegration(root: string, groupLabel: string): AstroIntegration {
 	let base = '/';
 	let site: string | undefined;
-	const plan = (state: BuildState): AgentFile[] =>
+	/** The files; `copiesOnly` for one copy asked of `astro dev` (the llms files need every copy made). */
+	const plan = (state: BuildState, copiesOnly = false): AgentFile[] =>
 		state.report
 			? planAgentFiles(state.report, state.handWrittenPages ?? [], {
 					base,
@@ -28,7 +29,7 @@ export function createAgentFilesIntegration(root: string, groupLabel: string): A
 					description: state.siteDescription,
 					groupLabel,
 					markdownCopies: state.config.markdownCopies,
-					llmsTxt: state.config.llmsTxt,
+					llmsTxt: state.config.llmsTxt && !copiesOnly,
 				})
 			: [];
 	return {
@@ -44,7 +45,7 @@ export function createAgentFilesIntegration(root: string, groupLabel: string): A
 					const prefix = `/${base.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
 					const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://dev').pathname);
 					if (!state || !pathname.startsWith(prefix) || !/\.(md|txt)$/.test(pathname)) return next();
-					const file = plan(state).find((candidate) => candidate.path === pathname.slice(prefix.length));
+					const file = plan(state, pathname.endsWith('.md')).find((candidate) => candidate.path === pathname.slice(prefix.length));
 					if (!file) return next();
 					res.writeHead(200, { 'Content-Type': file.contentType, 'X-Content-Type-Options': 'nosniff' });
 					res.end(file.text());
