@@ -71,7 +71,7 @@ export type SubmitResult =
 			estimate: { usage: TokenUsage; cost: number | undefined; costAtNormalPrices: number | undefined };
 	  };
 
-/** Bytes of one request line the Batch API accepts in one input file (its limit is 200 MB). */
+/** Bytes of the input file: the Batch API takes at most 200 MB. */
 const MAX_INPUT_FILE_BYTES = 190 * 1024 * 1024;
 
 /**

@@ -14,6 +14,8 @@ describe('validateConfig', () => {
 			openQuestions: { slug: 'open-questions', title: 'Open questions', section: 'Clarification Requests or Feedback' },
 			sidebar: { label: 'Specifications', position: 'start', layout: 'auto', listUpTo: 50 },
 			search: { prdsPerIndex: 1000 },
+			markdownCopies: true,
+			llmsTxt: true,
 			mermaid: true,
 			generation: {
 				model: 'gpt-6.1-terra',
@@ -43,6 +45,26 @@ describe('validateConfig', () => {
 		expect(() => validateConfig({ requirements: { prefixes: 'FR' } })).toThrow('`requirements.prefixes` must be a list of prefixes');
 	});
 
+	test('the budget, batch prices and the files for coding agents', () => {
+		const config = validateConfig({
+			generation: { maxCost: 12.5, prices: { 'my-model': { input: 1, output: 2, batch: { input: 0.4, output: 0.9 } } } },
+			markdownCopies: false,
+		});
+		expect(config.generation.maxCost).toBe(12.5);
+		expect(config.generation.prices['my-model']?.batch).toEqual({ input: 0.4, output: 0.9 });
+		expect(config).toMatchObject({ markdownCopies: false, llmsTxt: true });
+		expect(validateConfig({}).generation.maxCost).toBeUndefined();
+		expect(() => validateConfig({ generation: { maxCost: 0 } })).toThrow(
+			'`generation.maxCost` must be more than 0 dollars (leave it out for no budget).',
+		);
+		expect(() => validateConfig({ generation: { maxCost: '5' } })).toThrow('`generation.maxCost` must be an amount in US dollars');
+		expect(() => validateConfig({ llmsTxt: 'yes' })).toThrow('`llmsTxt` must be `true` or `false`.');
+		expect(() => validateConfig({ markdownCopies: 1 })).toThrow('`markdownCopies` must be `true` or `false`.');
+		expect(() => validateConfig({ generation: { prices: { m: { input: 1, output: 1, batch: { input: -1, output: 1 } } } } })).toThrow(
+			'generation.prices.m.batch.input',
+		);
+	});
+
 	test('a bad option is an AstroError naming the option and what is allowed', () => {
 		let error: unknown;
 		try {
@@ -60,7 +82,7 @@ describe('validateConfig', () => {
 			- \`colour\` is not an option."
 		`);
 		expect(hint).toContain(
-			'Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `search`, `generation`',
+			'Allowed options: `prdsDir`, `specsDir`, `template`, `strict`, `overview`, `openQuestions`, `sidebar`, `mermaid`, `remoteImages`, `contentSecurityPolicy`, `search`, `markdownCopies`, `llmsTxt`, `generation`',
 		);
 	});
 });
