@@ -7,7 +7,7 @@ import { submitBatch, type CreateBatchClient } from '../../src/integration/batch
 import { readBatchState } from '../../src/integration/cache/batch-state.ts';
 import { parseSpecFile } from '../../src/integration/cache/spec-file.ts';
 import { runBatchCancel, runBatchCollect, runBatchStatus, runBatchSubmit, type BatchContext } from '../../src/integration/cli/batch.ts';
-import { runGenerate, runStatus } from '../../src/integration/cli/commands.ts';
+import { runCheck, runGenerate, runStatus } from '../../src/integration/cli/commands.ts';
 import { CliError } from '../../src/integration/cli/errors.ts';
 import { validateConfig, type PrdSpecsUserConfig } from '../../src/integration/config.ts';
 import { createBatchClient } from '../../src/integration/generation/openai-batch.ts';
@@ -188,6 +188,11 @@ describe('generate --batch, then batch collect', () => {
 		expect(table.stdout).toMatch(/\nBatch batch_1 is pending since .* UTC with 4 specs \(`prd-specs batch status`, `batch collect`\)\.\n/);
 		const json = JSON.parse((await cli(ctx, (c) => runStatus(c, true))).stdout) as { batch: unknown };
 		expect(json.batch).toMatchObject({ id: 'batch_1', model: 'gpt-6.1-terra', requests: 4, collected: 0 });
+		// `check` still fails (the specs are not there yet), and names the batch that will answer them.
+		const check = await cli(ctx, runCheck);
+		expect(check.code).toBe(1);
+		expect(check.stdout).toContain('prds/alpha.md: no spec (src/content/specs/alpha.md); waiting in batch batch_1');
+		expect(check.stdout).toContain('(the batch’s with `npx prd-specs batch collect` once it ends)'.replace('’', "'"));
 		// The third look completes it.
 		const done = await collect(ctx, false);
 		expect(done.code).toBe(1);

@@ -140,21 +140,30 @@ export async function runCheck(context: CommandContext): Promise<number> {
 		context.io.stdout.write(`All ${report.prds.length} specs are fresh${reviewRequired ? ' and reviewed' : ''}.\n`);
 		return 0;
 	}
-	if (notFresh.length > 0) printNotFresh(context, report, notFresh);
+	if (notFresh.length > 0) await printNotFresh(context, report, notFresh);
 	if (unreviewed.length > 0) printUnreviewed(context, report, unreviewed, notFresh.length > 0);
 	return 1;
 }
 
-function printNotFresh(context: CommandContext, report: ProjectReport, notFresh: PrdWithSpec[]): void {
-	const lines = notFresh.map((status) =>
-		logText(
+async function printNotFresh(context: CommandContext, report: ProjectReport, notFresh: PrdWithSpec[]): Promise<void> {
+	// A spec the pending batch will answer is still not fresh (`check` fails), but says so.
+	const pending = await readBatchState(context.root, context.config.specsDir);
+	const batch = 'state' in pending ? pending.state : undefined;
+	const waiting = new Set(batch?.requests.filter((request) => !request.outcome).map((request) => `${request.prd}\n${request.inputHash}`));
+	const lines = notFresh.map((status) => {
+		const inBatch = waiting.has(`${status.prd.id}\n${status.inputHash}`) ? `; waiting in batch ${batch?.batch ?? '(being created)'}` : '';
+		return logText(
 			status.state === 'missing'
-				? `${status.prd.file}: no spec (${context.config.specsDir}/${status.prd.id}.md)`
-				: `${status.prd.file}: ${status.spec!.file} is stale (the ${status.staleBecause === 'template' ? 'prompt template' : 'PRD'} changed)`,
-		),
-	);
+				? `${status.prd.file}: no spec (${context.config.specsDir}/${status.prd.id}.md)${inBatch}`
+				: `${status.prd.file}: ${status.spec!.file} is stale (the ${status.staleBecause === 'template' ? 'prompt template' : 'PRD'} changed)${inBatch}`,
+		);
+	});
+	const next =
+		waiting.size > 0
+			? `Generate them with \`OPENAI_API_KEY=... npx prd-specs generate\` (the batch's with \`npx prd-specs batch collect\` once it ends) and commit ${logText(context.config.specsDir)}/.`
+			: `Generate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${logText(context.config.specsDir)}/.`;
 	context.io.stdout.write(
-		`${notFresh.length} of ${report.prds.length} PRDs have no fresh spec:\n${lines.map((line) => `  ${line}`).join('\n')}\n\nGenerate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${logText(context.config.specsDir)}/.\n`,
+		`${notFresh.length} of ${report.prds.length} PRDs have no fresh spec:\n${lines.map((line) => `  ${line}`).join('\n')}\n\n${next}\n`,
 	);
 }
 
