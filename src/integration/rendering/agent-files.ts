@@ -222,30 +222,25 @@ function planLlmsFiles(
 		}
 	}
 
+	// Up to `LIMITS.llmsListedPrds` PRDs, every one is listed here; above, each folder's are listed
+	// in a file of the folder's own, and this one lists the folders (and the PRDs outside them).
 	const listed = report.prds.length <= LIMITS.llmsListedPrds;
 	const sections: string[] = [];
+	const folderLines: string[] = [];
 	const folderFiles: AgentFile[] = [];
 	for (const node of folders) {
 		if (node.prds.length === 0) continue;
+		const about = node.folder?.description ? `${llmsText(node.folder.description)}\n\n` : '';
+		const list = () => `${about}${node.prds.map(prdLine).join('\n')}`;
 		if (listed || node.path === '') {
-			const about = node.folder?.description ? `${llmsText(node.folder.description)}\n\n` : '';
-			sections.push(`## ${llmsText(folderHeading(node))}\n\n${about}${node.prds.map(prdLine).join('\n')}`);
+			sections.push(`## ${llmsText(folderHeading(node))}\n\n${list()}`);
 			continue;
 		}
-		// A large site lists each folder's PRDs in a file of the folder's own.
 		const path = `${getFolderSlug(node.path)}/llms.txt`;
-		folderFiles.push({
-			path,
-			contentType: PLAIN,
-			text: () => `# ${llmsText(folderHeading(node))}\n\n${node.prds.map(prdLine).join('\n')}\n`,
-		});
-		sections.push(`- ${link(folderHeading(node), urls.file(path))}: ${node.prds.length} PRDs`);
+		folderFiles.push({ path, contentType: PLAIN, text: () => `# ${llmsText(folderHeading(node))}\n\n${list()}\n` });
+		folderLines.push(`- ${link(folderHeading(node), urls.file(path))}: ${node.prds.length} PRDs`);
 	}
-	if (!listed) {
-		const folderLines = sections.filter((section) => section.startsWith('- '));
-		const rest = sections.filter((section) => !section.startsWith('- '));
-		sections.splice(0, sections.length, ...rest, ...(folderLines.length > 0 ? [`## Folders\n\n${folderLines.join('\n')}`] : []));
-	}
+	if (folderLines.length > 0) sections.push(`## Folders\n\n${folderLines.join('\n')}`);
 	if (pages.length > 0) {
 		sections.push(
 			`## Docs\n\n${pages
@@ -263,14 +258,17 @@ function planLlmsFiles(
 	return [llms, ...folderFiles, ...full];
 }
 
-/** How `llms.txt` names a full-text file: `Full text of every page`, `Full text: payments, part 2`. */
+/**
+ * How `llms.txt` names a full-text file (one of the paths made above, never user text): `Full text
+ * of every page`, `Full text of the hand-written pages`, `Full text: payments, part 2`.
+ */
 function describeFull(path: string): string {
 	if (path === 'llms-full.txt') return 'Full text of every page';
-	if (path.startsWith('llms-docs'))
-		return `Full text of the hand-written pages${/-(\d+)\.txt$/.exec(path)?.[1] ? `, part ${/-(\d+)\.txt$/.exec(path)![1]}` : ''}`;
-	const match = /^(?:prds\/?)?(.*?)\/?llms-full(?:-(\d+))?\.txt$/.exec(path);
-	const what = match?.[1] || 'PRDs outside folders';
-	return `Full text: ${what}${match?.[2] ? `, part ${match[2]}` : ''}`;
+	const part = /-(\d+)\.txt$/.exec(path)?.[1];
+	const ofPart = part ? `, part ${part}` : '';
+	if (path.startsWith('llms-docs')) return `Full text of the hand-written pages${ofPart}`;
+	const folder = path.slice(`${PRD_ROUTE}/`.length, path.lastIndexOf('/llms-full'));
+	return `Full text: ${folder || 'PRDs outside folders'}${ofPart}`;
 }
 
 /** `Payments / EU`: a folder's title after its parents'. */
