@@ -366,6 +366,16 @@ describe('what stops a batch', () => {
 		expect(server.requests).toHaveLength(0);
 	});
 
+	test('a server that answers with an id that is not one: a clear failure, nothing recorded from it', async () => {
+		const ctx = context();
+		await submit(ctx, false, ['alpha']);
+		server.batch.batches.get('batch_1')!.id = 'batch_1\n::error::injected';
+		const run = await cli(ctx, runBatchStatus);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain('The Batch API failed: the server answered with a batch or file id that is not one');
+		expect(await readFile(stateFile(), 'utf8')).not.toContain('injected');
+	});
+
 	test('a state file that is not ours: named, with what to do', async () => {
 		await writeFiles(root, { 'src/content/specs/_batch.json': '{"version":1,"batch":"batch 1"}' });
 		const ctx = context();

@@ -53,6 +53,7 @@ export function createBatchClient(options: BatchClientOptions) {
 					file: await toFile(Buffer.from(jsonl, 'utf8'), 'prd-specs-batch.jsonl'),
 					purpose: 'batch',
 				});
+				if (!API_ID.test(file.id)) throw new GenerationError(BAD_ID);
 				return file.id;
 			} catch (error) {
 				return fail('upload', error);
@@ -129,7 +130,13 @@ function describeWhat(what: string): string {
 
 const ENDED = new Set<BatchInfo['status']>(['failed', 'completed', 'expired', 'cancelled']);
 
+/** Ids of batches and files as the API writes them (`batch_abc`, `file-abc`); the state file takes no other. */
+const API_ID = /^[A-Za-z0-9_-]{1,100}$/;
+const BAD_ID = 'the server answered with a batch or file id that is not one (letters, digits, `_` and `-`)';
+
 function describeBatch(batch: OpenAI.Batches.Batch, apiKey: string): BatchInfo {
+	for (const id of [batch.id, batch.input_file_id, batch.output_file_id, batch.error_file_id])
+		if (id != null && !API_ID.test(id)) throw new GenerationError(BAD_ID);
 	const counts = batch.request_counts ?? { total: 0, completed: 0, failed: 0 };
 	return {
 		id: batch.id,
