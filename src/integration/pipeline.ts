@@ -1,4 +1,4 @@
-import { readBatchState } from './cache/batch-state.ts';
+import { createBatchWaitCheck, readBatchState } from './cache/batch-state.ts';
 import { describeReplacedSpec } from './cache/replaced.ts';
 import { removeAbandonedTempFiles, writeSpecFile } from './cache/write.ts';
 import { resolveModel, resolveOffline, OFFLINE_ENV_VAR, type PrdSpecsConfig } from './config.ts';
@@ -131,15 +131,11 @@ export async function planRun(
 	if (targets.length === 0) return skip({ reason: 'no-targets' });
 	// A spec a pending batch will answer is not asked for again (at twice the price).
 	const pending = await readBatchState(root, config.specsDir);
-	const inBatch = new Set(
-		'state' in pending && pending.state
-			? pending.state.requests.filter((request) => request.outcome === undefined).map((request) => `${request.prd}\n${request.inputHash}`)
-			: [],
-	);
-	const waiting = targets.filter((status) => inBatch.has(`${status.prd.id}\n${status.inputHash}`));
+	const inBatch = createBatchWaitCheck('state' in pending ? pending.state : undefined);
+	const waiting = targets.filter((status) => inBatch(status.prd.id, status.inputHash));
 	if (waiting.length > 0) {
 		const batch = 'state' in pending ? (pending.state?.batch ?? null) : null;
-		const left = targets.filter((status) => !waiting.includes(status));
+		const left = targets.filter((status) => !inBatch(status.prd.id, status.inputHash));
 		if (logRunLines)
 			logger.info(
 				`${waiting.length} spec${waiting.length > 1 ? 's are' : ' is'} waiting in batch ${batch ?? '(being created)'}: \`prd-specs batch collect\` saves ${waiting.length > 1 ? 'them' : 'it'}.`,

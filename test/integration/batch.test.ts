@@ -89,6 +89,23 @@ const submit = (ctx: ReturnType<typeof context>, wait = false, ids: string[] = [
 	cli(ctx, (c) => runBatchSubmit(c, { ids, force: false, dryRun: false, wait }));
 const collect = (ctx: ReturnType<typeof context>, wait = true) => cli(ctx, (c) => runBatchCollect(c, { wait }));
 
+/** `generate --batch` of alpha killed just before, or just after, the batch is created: the upload is recorded, the batch id is not. */
+async function submitCutShort(ctx: ReturnType<typeof context>, when: 'before create' | 'after create'): Promise<void> {
+	const crashing: CreateBatchClient = (options) => {
+		const real = createBatchClient(options);
+		return {
+			...real,
+			create: async (...args) => {
+				if (when === 'after create') await real.create(...args);
+				throw new Error('killed');
+			},
+		};
+	};
+	await expect(
+		submitBatch({ root, config: ctx.config, env: ctx.io.env, logger: console, createBatchClient: crashing, ids: ['alpha'] }),
+	).rejects.toThrow('killed');
+}
+
 const specPath = (id: string) => join(root, 'src/content/specs', `${id}.md`);
 const readSpec = async (id: string) => parseSpecFile(await readFile(specPath(id), 'utf8'), `src/content/specs/${id}.md`, id);
 const exists = (path: string) =>
@@ -269,19 +286,7 @@ describe('what changes between submit and collect', () => {
 
 	test('a submit cut short after creating the batch: collect finds the batch by its input file', async () => {
 		const ctx = context();
-		const crashingAfterCreate: CreateBatchClient = (options) => {
-			const real = createBatchClient(options);
-			return {
-				...real,
-				create: async (...args) => {
-					await real.create(...args);
-					throw new Error('killed');
-				},
-			};
-		};
-		await expect(
-			submitBatch({ root, config: ctx.config, env: ctx.io.env, logger: console, createBatchClient: crashingAfterCreate, ids: ['alpha'] }),
-		).rejects.toThrow('killed');
+		await submitCutShort(ctx, 'after create');
 		const read = await readBatchState(root, 'src/content/specs');
 		expect('state' in read && read.state).toMatchObject({ batch: null, inputFile: 'file-1' });
 		const collected = await collect(ctx);
@@ -292,13 +297,7 @@ describe('what changes between submit and collect', () => {
 
 	test('a submit cut short before creating the batch: collect creates it from the uploaded requests', async () => {
 		const ctx = context();
-		const crashingBeforeCreate: CreateBatchClient = (options) => ({
-			...createBatchClient(options),
-			create: () => Promise.reject(new Error('killed')),
-		});
-		await expect(
-			submitBatch({ root, config: ctx.config, env: ctx.io.env, logger: console, createBatchClient: crashingBeforeCreate, ids: ['alpha'] }),
-		).rejects.toThrow('killed');
+		await submitCutShort(ctx, 'before create');
 		expect(server.batch.batches.size).toBe(0);
 		const collected = await collect(ctx);
 		expect(collected.code, collected.stdout).toBe(0);
@@ -308,13 +307,7 @@ describe('what changes between submit and collect', () => {
 
 	test('cancel after a submit cut short before creating the batch: nothing to cancel, the state is forgotten', async () => {
 		const ctx = context();
-		const crashingBeforeCreate: CreateBatchClient = (options) => ({
-			...createBatchClient(options),
-			create: () => Promise.reject(new Error('killed')),
-		});
-		await expect(
-			submitBatch({ root, config: ctx.config, env: ctx.io.env, logger: console, createBatchClient: crashingBeforeCreate, ids: ['alpha'] }),
-		).rejects.toThrow('killed');
+		await submitCutShort(ctx, 'before create');
 		const cancelled = await cli(ctx, runBatchCancel);
 		expect(cancelled).toMatchObject({
 			code: 0,

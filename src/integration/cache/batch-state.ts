@@ -82,6 +82,17 @@ export async function readBatchState(root: string, specsDir: string): Promise<Re
 	return { state: parsed.data, file };
 }
 
+/**
+ * Whether the batch will still answer the spec of `prd` for this version of it (cache key): a
+ * request not settled yet. For a run to leave the spec to the batch, and for messages to say so.
+ */
+export function createBatchWaitCheck(state: BatchState | undefined): (prd: string, inputHash: string) => boolean {
+	const waiting = new Set(
+		state?.requests.filter((request) => request.outcome === undefined).map((request) => `${request.prd}\n${request.inputHash}`),
+	);
+	return (prd, inputHash) => waiting.has(`${prd}\n${inputHash}`);
+}
+
 /** Writes the state atomically (a crash leaves the previous state or this one). */
 export async function writeBatchState(root: string, specsDir: string, state: BatchState): Promise<void> {
 	const dir = await makeFolderInsideProject(root, specsDir, 'specsDir');

@@ -1,4 +1,4 @@
-import { readBatchState } from '../cache/batch-state.ts';
+import { createBatchWaitCheck, readBatchState } from '../cache/batch-state.ts';
 import { findUnreviewed, getReviewState, type UnreviewedState } from '../cache/review.ts';
 import type { CachedSpec } from '../cache/spec-file.ts';
 import { resolveModel, resolveReviewRequired, OFFLINE_ENV_VAR, REVIEW_REQUIRED_ENV_VAR, type PrdSpecsConfig } from '../config.ts';
@@ -149,9 +149,12 @@ async function printNotFresh(context: CommandContext, report: ProjectReport, not
 	// A spec the pending batch will answer is still not fresh (`check` fails), but says so.
 	const pending = await readBatchState(context.root, context.config.specsDir);
 	const batch = 'state' in pending ? pending.state : undefined;
-	const waiting = new Set(batch?.requests.filter((request) => !request.outcome).map((request) => `${request.prd}\n${request.inputHash}`));
+	const waits = createBatchWaitCheck(batch);
+	let waiting = 0;
 	const lines = notFresh.map((status) => {
-		const inBatch = waiting.has(`${status.prd.id}\n${status.inputHash}`) ? `; waiting in batch ${batch?.batch ?? '(being created)'}` : '';
+		const waitsForBatch = waits(status.prd.id, status.inputHash);
+		if (waitsForBatch) waiting++;
+		const inBatch = waitsForBatch ? `; waiting in batch ${batch?.batch ?? '(being created)'}` : '';
 		return logText(
 			status.state === 'missing'
 				? `${status.prd.file}: no spec (${context.config.specsDir}/${status.prd.id}.md)${inBatch}`
@@ -159,7 +162,7 @@ async function printNotFresh(context: CommandContext, report: ProjectReport, not
 		);
 	});
 	const next =
-		waiting.size > 0
+		waiting > 0
 			? `Generate them with \`OPENAI_API_KEY=... npx prd-specs generate\` (the batch's with \`npx prd-specs batch collect\` once it ends) and commit ${logText(context.config.specsDir)}/.`
 			: `Generate them with \`OPENAI_API_KEY=... npx prd-specs generate\` and commit ${logText(context.config.specsDir)}/.`;
 	context.io.stdout.write(
